@@ -1,0 +1,148 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use dudao::diagnostic::{Diagnostic, Diagnostics};
+use dudao::model::{Kind, Project};
+
+/// Build the 技能人才评价质量督导指标体系 into an offline static site.
+#[derive(Parser)]
+#[command(name = "dudao", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load and validate the content and rubrics, and print every problem found.
+    ///
+    /// Exits 0 when the project is clean and 1 when any error was found.
+    Check {
+        /// Project root (the directory holding content/ and rubrics/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How to print the diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Print the validated model (catalogue and rubrics) as one JSON document.
+    ///
+    /// The schema is documented in docs/json-schema.md; the site publishes the
+    /// same document under api/.
+    Dump {
+        /// Project root (the directory holding content/ and rubrics/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// One line per problem, with a help line saying what to do.
+    Human,
+    /// A JSON object with a `diagnostics` array, for editors and CI.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { root, format } => check(&root, format),
+        Command::Dump { root } => match dudao::load_project(&root) {
+            Ok((project, warnings)) => {
+                print_human(&warnings);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&project).expect("the model always serialises")
+                );
+                ExitCode::SUCCESS
+            }
+            Err(errors) => {
+                eprintln!("{errors}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn check(root: &std::path::Path, format: Format) -> ExitCode {
+    let result = dudao::load_project(root);
+    let diagnostics = match &result {
+        Ok((_, warnings)) => warnings.as_slice(),
+        Err(Diagnostics(all)) => all.as_slice(),
+    };
+    match format {
+        Format::Human => {
+            print_human(diagnostics);
+            match &result {
+                Ok((project, _)) => println!("{}", summary(project)),
+                Err(errors) => eprintln!(
+                    "check failed: {} error(s)",
+                    errors.0.iter().filter(|d| d.is_error()).count()
+                ),
+            }
+        }
+        Format::Json => {
+            let summary = result.as_ref().ok().map(|(p, _)| summary(p));
+            let report = serde_json::json!({
+                "ok": result.is_ok(),
+                "diagnostics": diagnostics,
+                "summary": summary,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).expect("plain JSON")
+            );
+        }
+    }
+    if result.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn print_human(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+}
+
+fn summary(project: &Project) -> String {
+    let catalogue = &project.catalogue;
+    let mut lines = vec![format!(
+        "ok: {} first-level and {} second-level indicators, {} footnote(s), {} rubric(s)",
+        catalogue.groups.len(),
+        catalogue.indicators.len(),
+        catalogue.footnotes.len(),
+        project.rubrics.len()
+    )];
+    for rubric in &project.rubrics {
+        let kind = match rubric.kind {
+            Kind::Official => "official",
+            Kind::Derived => "derived",
+        };
+        let stages: Vec<String> = rubric
+            .stages
+            .iter()
+            .filter_map(|s| s.title.as_ref().map(|t| format!("{t} {}", s.points)))
+            .collect();
+        let stages = if stages.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", stages.join(", "))
+        };
+        lines.push(format!(
+            "  {:<24} {kind:<8} total {}{stages}, {} rows, {} criteria, {} veto item(s), indicators {}",
+            rubric.id,
+            rubric.total,
+            rubric.rows().count(),
+            rubric.criteria().count(),
+            rubric.veto.as_ref().map_or(0, |v| v.items.len()),
+            rubric.indicators().len()
+        ));
+    }
+    lines.join("\n")
+}
