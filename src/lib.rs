@@ -5,10 +5,14 @@
 //! [`load`] (files → raw structs) → [`validate`] (raw → [`model`], every
 //! problem collected as a [`diagnostic::Diagnostic`]) → render → write.
 
+pub mod config;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod render;
+pub mod serve;
 pub mod validate;
+pub mod write;
 
 use std::path::Path;
 
@@ -28,4 +32,16 @@ pub fn load_project(root: &Path) -> Result<(Project, Vec<Diagnostic>), Diagnosti
         }
         _ => Err(Diagnostics(diagnostics)),
     }
+}
+
+/// Loads, validates and renders the project under `root` into memory;
+/// [`write::write_site`] then puts it on disk. Warnings come back with the
+/// output; any error (content, rubrics, dudao.toml, templates) fails it.
+pub fn build_site(
+    root: &Path,
+    config: &config::Config,
+) -> Result<(render::Output, Vec<Diagnostic>), Diagnostics> {
+    let (project, warnings) = load_project(root)?;
+    let output = render::render_site(&project, config, root)?;
+    Ok((output, warnings))
 }

@@ -16,6 +16,37 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Build the static site: every page, the paper checklists and the JSON API.
+    ///
+    /// The site is written to a temporary directory and swapped in only when
+    /// everything rendered, so a failed build leaves the previous site as it
+    /// was. Links are relative: the output also works opened from file://.
+    Build {
+        /// Project root (the directory holding content/, rubrics/, themes/, dudao.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/public].
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Override base_url from dudao.toml (used for the QR code on checklists).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Build the site, serve it on localhost and rebuild when sources change.
+    ///
+    /// Watches content/, rubrics/, themes/ and dudao.toml. A failed rebuild
+    /// prints its errors and keeps serving the last good site.
+    Serve {
+        /// Project root (the directory holding content/, rubrics/, themes/, dudao.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/public].
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Address to listen on; keep it on localhost.
+        #[arg(long, default_value = "127.0.0.1:8000")]
+        address: String,
+    },
     /// Load and validate the content and rubrics, and print every problem found.
     ///
     /// Exits 0 when the project is clean and 1 when any error was found.
@@ -49,6 +80,39 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            if build(&root, &output, base_url.as_deref()) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Command::Serve {
+            root,
+            output,
+            address,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            if !build(&root, &output, None) && !output.join("index.html").is_file() {
+                return ExitCode::FAILURE;
+            }
+            let (watch_root, watch_output) = (root.clone(), output.clone());
+            let rebuild = move || {
+                build(&watch_root, &watch_output, None);
+            };
+            match dudao::serve::serve(&root, &output, &address, rebuild) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot serve on {address}: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Check { root, format } => check(&root, format),
         Command::Dump { root } => match dudao::load_project(&root) {
             Ok((project, warnings)) => {
@@ -145,4 +209,39 @@ fn summary(project: &Project) -> String {
         ));
     }
     lines.join("\n")
+}
+
+/// Builds the site under `root` into `output`, printing diagnostics; true on
+/// success. On any error the previous output stays as it was.
+fn build(root: &std::path::Path, output: &std::path::Path, base_url: Option<&str>) -> bool {
+    let started = std::time::Instant::now();
+    let config = dudao::config::Config::load(root).and_then(|config| match base_url {
+        Some(url) => config.with_base_url(url),
+        None => Ok(config),
+    });
+    let built = config.and_then(|config| dudao::build_site(root, &config));
+    let (site, warnings) = match built {
+        Ok(built) => built,
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("build failed; {} left unchanged", output.display());
+            return false;
+        }
+    };
+    print_human(&warnings);
+    match dudao::write::write_site(&site, output) {
+        Ok(()) => {
+            eprintln!(
+                "built {} files into {} in {} ms",
+                site.len(),
+                output.display(),
+                started.elapsed().as_millis()
+            );
+            true
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
+    }
 }

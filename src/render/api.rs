@@ -1,0 +1,58 @@
+//! `api/`: the model as JSON for other tools (documented in
+//! docs/json-schema.md, section "Site API").
+
+use serde::Serialize;
+
+use super::{Output, Site};
+use crate::diagnostic::Diagnostics;
+use crate::model::{Catalogue, Kind, Points};
+
+#[derive(Serialize)]
+struct CatalogDocument<'a> {
+    schema_version: u32,
+    catalogue: &'a Catalogue,
+    rubrics: Vec<RubricEntry<'a>>,
+}
+
+/// A rubric's summary in `api/catalog.json`; the rubric itself is at `href`.
+#[derive(Serialize)]
+struct RubricEntry<'a> {
+    id: &'a str,
+    title: &'a str,
+    kind: Kind,
+    total: Points,
+    content_hash: &'a str,
+    /// Relative to `api/catalog.json`.
+    href: String,
+}
+
+pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+    let project = site.project;
+    let catalog = CatalogDocument {
+        schema_version: project.schema_version,
+        catalogue: &project.catalogue,
+        rubrics: project
+            .rubrics
+            .iter()
+            .map(|r| RubricEntry {
+                id: &r.id,
+                title: &r.title,
+                kind: r.kind,
+                total: r.total,
+                content_hash: &r.content_hash,
+                href: format!("rubrics/{}.json", r.id),
+            })
+            .collect(),
+    };
+    output.insert("api/catalog.json".into(), pretty(&catalog));
+    for rubric in &project.rubrics {
+        output.insert(format!("api/rubrics/{}.json", rubric.id), pretty(rubric));
+    }
+    Ok(())
+}
+
+fn pretty<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("the model always serialises");
+    bytes.push(b'\n');
+    bytes
+}

@@ -1,0 +1,44 @@
+//! `rubrics/ID/assess/`: the self-assessment form, gap report and compare
+//! view of each rubric. The page embeds the rubric (the same JSON as
+//! `dudao dump`) and the titles of the indicators it uses; the browser code
+//! under `static/js/` does the rest (see docs/assessment.md).
+
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use super::{Output, Site};
+use crate::diagnostic::Diagnostics;
+
+/// What the gap report needs to name and link an indicator.
+#[derive(Serialize)]
+struct IndicatorTitle<'a> {
+    number: u32,
+    title: &'a str,
+}
+
+pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+    let catalogue = &site.project.catalogue;
+    for rubric in &site.project.rubrics {
+        let indicators: Vec<IndicatorTitle> = rubric
+            .indicators()
+            .into_iter()
+            .filter_map(|n| catalogue.indicator(n))
+            .map(|i| IndicatorTitle {
+                number: i.number,
+                title: &i.title,
+            })
+            .collect();
+        site.page(
+            output,
+            &format!("rubrics/{}/assess/", rubric.id),
+            "assess.html",
+            "assess",
+            context! {
+                rubric => Serde(rubric),
+                indicators => Serde(&indicators),
+            },
+        )?;
+    }
+    Ok(())
+}

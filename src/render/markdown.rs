@@ -1,0 +1,106 @@
+//! Markdown → sanitised HTML.
+//!
+//! Content is trusted no more than rubric YAML: raw HTML in it goes through
+//! ammonia, so a `<script>` or `onerror=` in a content file arrives inert.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser};
+
+/// A footnote marker as it appears in the official text (e.g. `①`) and the
+/// anchor of the footnote on the page that shows it.
+#[derive(Debug, Clone)]
+pub struct FootnoteMarker {
+    pub marker: String,
+    pub number: u32,
+}
+
+/// The anchor id of footnote `number` on any page that lists it.
+pub fn footnote_anchor(number: u32) -> String {
+    format!("fn-{number}")
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    // Internal anchors only need href; rel="noopener" would be noise on them.
+    builder
+        .link_rel(None)
+        .add_tag_attributes("a", ["class"])
+        .url_schemes(["http", "https", "mailto"].into());
+    builder
+});
+
+/// Renders `source` to HTML that is safe to insert unescaped. Each footnote
+/// marker becomes a link to the footnote's anchor on the same page.
+pub fn to_html(source: &str, footnotes: &[FootnoteMarker]) -> String {
+    let parser = Parser::new_ext(
+        source,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
+    let events = parser.flat_map(|event| match event {
+        Event::Text(text) if footnotes.iter().any(|f| text.contains(f.marker.as_str())) => {
+            link_markers(&text, footnotes)
+        }
+        other => vec![other],
+    });
+    let mut html = String::with_capacity(source.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    SANITIZER.clean(&html).to_string()
+}
+
+fn link_markers<'a>(text: &str, footnotes: &[FootnoteMarker]) -> Vec<Event<'a>> {
+    let mut events = Vec::new();
+    let mut rest = text;
+    while let Some((at, footnote)) = footnotes
+        .iter()
+        .filter_map(|f| rest.find(f.marker.as_str()).map(|at| (at, f)))
+        .min_by_key(|(at, _)| *at)
+    {
+        if at > 0 {
+            events.push(Event::Text(CowStr::from(rest[..at].to_string())));
+        }
+        // The marker is trusted content (validated footnote data), but escape
+        // it anyway: this string bypasses the Markdown escaper.
+        let marker = footnote.marker.replace('&', "&amp;").replace('<', "&lt;");
+        events.push(Event::InlineHtml(CowStr::from(format!(
+            "<a class=\"footnote-ref\" href=\"#{}\">{marker}</a>",
+            footnote_anchor(footnote.number)
+        ))));
+        rest = &rest[at + footnote.marker.len()..];
+    }
+    if !rest.is_empty() {
+        events.push(Event::Text(CowStr::from(rest.to_string())));
+    }
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marker() -> Vec<FootnoteMarker> {
+        vec![FootnoteMarker {
+            marker: "①".into(),
+            number: 1,
+        }]
+    }
+
+    #[test]
+    fn a_footnote_marker_links_to_its_anchor() {
+        assert_eq!(
+            to_html("规范①要求", &marker()),
+            "<p>规范<a class=\"footnote-ref\" href=\"#fn-1\">①</a>要求</p>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_and_script_urls_are_made_inert() {
+        let html = to_html(
+            "<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))",
+            &[],
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+}

@@ -1,0 +1,216 @@
+//! The validated model → the site's files, in memory.
+//!
+//! [`render_site`] runs each page family in [`PAGE_FAMILIES`] in turn; every
+//! family adds its files to one [`Output`] map (relative path → bytes).
+//! Nothing here touches the output directory: [`crate::write`] does, once
+//! the whole site has rendered. To add a page family, write a
+//! `fn(&Site, &mut Output) -> Result<(), Diagnostics>` and list it below.
+//!
+//! Every link between pages is relative (each template gets `root`, the
+//! `../` prefix back to the site root) and names `index.html` explicitly, so
+//! the output works opened from `file://` as well as from a server.
+
+mod api;
+mod coverage;
+mod home;
+mod indicators;
+pub mod markdown;
+mod qr;
+mod rubrics;
+pub mod theme;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, Value, context};
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostics;
+use crate::model::Project;
+use markdown::FootnoteMarker;
+use theme::Theme;
+
+pub use theme::json_for_script;
+
+/// Relative path (with `/` separators) → file contents. Sorted, so writing
+/// and hashing it is deterministic.
+pub type Output = BTreeMap<String, Vec<u8>>;
+
+/// A page family: renders its pages (or other files) into the output.
+pub type PageFamily = fn(&Site, &mut Output) -> Result<(), Diagnostics>;
+
+/// Every page family, in the order they render. Later families may
+/// overwrite files of earlier ones, so keep static files first.
+pub const PAGE_FAMILIES: &[PageFamily] = &[
+    static_files,
+    home::render,
+    home::render_notice,
+    indicators::render_indicators,
+    indicators::render_groups,
+    rubrics::render_rubrics,
+    rubrics::render_checklists,
+    coverage::render,
+    api::render,
+];
+
+/// The Content-Security-Policy of every page (a `<meta>` in each page;
+/// netlify.toml sends the same policy plus the header-only directives).
+/// No 'unsafe-inline': pages carry no inline script or style, only JSON data
+/// blocks, which CSP does not treat as scripts. See docs/site.md for why
+/// 'self' is enough on file:// in Chromium.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
+
+/// Everything a page family needs: the model, the settings, the template
+/// environment and the model already converted to template values.
+pub struct Site<'a> {
+    pub project: &'a Project,
+    pub config: &'a Config,
+    pub theme: Theme,
+    pub env: Environment<'static>,
+    catalogue: Value,
+    rubrics: Value,
+    site: Value,
+}
+
+/// Renders the whole site for `project` with the theme and settings of
+/// `config`, reading templates and static files from `root/themes/`.
+pub fn render_site(project: &Project, config: &Config, root: &Path) -> Result<Output, Diagnostics> {
+    let site = Site::new(project, config, root)?;
+    let mut output = Output::new();
+    for family in PAGE_FAMILIES {
+        family(&site, &mut output)?;
+    }
+    Ok(output)
+}
+
+impl<'a> Site<'a> {
+    pub fn new(project: &'a Project, config: &'a Config, root: &Path) -> Result<Self, Diagnostics> {
+        let theme = Theme::new(root, &config.theme)?;
+        let mut env = theme.environment();
+        let footnotes: Vec<FootnoteMarker> = project
+            .catalogue
+            .footnotes
+            .iter()
+            .map(|f| FootnoteMarker {
+                marker: f.marker.clone(),
+                number: f.number,
+            })
+            .collect();
+        env.add_filter("markdown", move |source: &str| {
+            Value::from_safe_string(markdown::to_html(source, &footnotes))
+        });
+        env.add_filter("json_for_script", theme::json_for_script_filter);
+        let catalogue = Value::from(Serde(&project.catalogue));
+        let by_number: BTreeMap<String, Value> = project
+            .catalogue
+            .indicators
+            .iter()
+            .map(|i| (i.number.to_string(), Value::from(Serde(i))))
+            .collect();
+        let by_number = Value::from(by_number);
+        env.add_function("indicator", move |number: u32| {
+            by_number
+                .get_item(&Value::from(number.to_string()))
+                .unwrap_or_default()
+        });
+        let groups: BTreeMap<String, Value> = project
+            .catalogue
+            .groups
+            .iter()
+            .map(|g| (g.number.to_string(), Value::from(Serde(g))))
+            .collect();
+        let groups = Value::from(groups);
+        env.add_function("group", move |number: u32| {
+            groups
+                .get_item(&Value::from(number.to_string()))
+                .unwrap_or_default()
+        });
+        let rubric_titles: BTreeMap<String, String> = project
+            .rubrics
+            .iter()
+            .map(|r| (r.id.clone(), r.title.clone()))
+            .collect();
+        env.add_function("rubric_title", move |id: &str| {
+            rubric_titles.get(id).cloned().unwrap_or_default()
+        });
+        env.add_function("footnote_anchor", markdown::footnote_anchor);
+        Ok(Site {
+            project,
+            config,
+            theme,
+            env,
+            catalogue,
+            rubrics: Value::from(Serde(&project.rubrics)),
+            site: Value::from(Serde(config)),
+        })
+    }
+
+    /// Renders `template` as the page at `dir` (e.g. `indicators/3/`, or ``
+    /// for the home page) into `dir/index.html`. `page` names the page kind
+    /// for templates and CSS; `extra` is the page's own context.
+    pub fn page(
+        &self,
+        output: &mut Output,
+        dir: &str,
+        template: &str,
+        page: &str,
+        extra: Value,
+    ) -> Result<(), Diagnostics> {
+        let path = format!("{dir}index.html");
+        let html = self.render(template, &path, page, extra)?;
+        output.insert(path, html.into_bytes());
+        Ok(())
+    }
+
+    /// Renders `template` for the file at `path` (relative to the site root).
+    pub fn render(
+        &self,
+        template: &str,
+        path: &str,
+        page: &str,
+        extra: Value,
+    ) -> Result<String, Diagnostics> {
+        let root = root_prefix(path);
+        let context = context! {
+            root,
+            page,
+            csp => CONTENT_SECURITY_POLICY,
+            site => self.site.clone(),
+            catalogue => self.catalogue.clone(),
+            rubrics => self.rubrics.clone(),
+            ..extra
+        };
+        self.env
+            .get_template(template)
+            .and_then(|t| t.render(context))
+            .map_err(|e| Diagnostics(vec![self.theme.diagnostic(path, &e)]))
+    }
+}
+
+/// `../` once per directory level of `path`, so links resolve from any page.
+pub fn root_prefix(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+fn static_files(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+    for (path, bytes) in site.theme.static_files()? {
+        output.insert(format!("static/{path}"), bytes);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefix_climbs_one_level_per_directory() {
+        assert_eq!(root_prefix("index.html"), "");
+        assert_eq!(root_prefix("notice/index.html"), "../");
+        assert_eq!(
+            root_prefix("rubrics/annex-1/checklist/index.html"),
+            "../../../"
+        );
+    }
+}

@@ -1,0 +1,198 @@
+//! Themes: templates and static files under `themes/<name>/`, each file
+//! falling back to `themes/default/` when the chosen theme lacks it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, UndefinedBehavior, Value};
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+
+pub const DEFAULT_THEME: &str = "default";
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    root: PathBuf,
+    name: String,
+}
+
+impl Theme {
+    pub fn new(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
+        let theme = Theme {
+            root: root.to_path_buf(),
+            name: name.to_string(),
+        };
+        for dir in theme.dirs() {
+            if !theme.root.join(&dir).is_dir() {
+                return Err(Diagnostics(vec![
+                    Diagnostic::error(&dir, None, "theme directory not found").hint(
+                        "set `theme` in dudao.toml to a directory under themes/, or create it",
+                    ),
+                ]));
+            }
+        }
+        Ok(theme)
+    }
+
+    /// The chosen theme first, then the default one.
+    fn dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = vec![Path::new("themes").join(&self.name)];
+        if self.name != DEFAULT_THEME {
+            dirs.push(Path::new("themes").join(DEFAULT_THEME));
+        }
+        dirs
+    }
+
+    /// The project-relative path of template `name`, from the first theme
+    /// that has it.
+    pub fn template_path(&self, name: &str) -> Option<PathBuf> {
+        if name
+            .split(['/', '\\'])
+            .any(|part| part == ".." || part.is_empty())
+        {
+            return None;
+        }
+        self.dirs()
+            .into_iter()
+            .map(|dir| dir.join("templates").join(name))
+            .find(|path| self.root.join(path).is_file())
+    }
+
+    /// A template environment that loads from this theme, HTML-escapes every
+    /// `.html` template and refuses to print undefined values (a typo in a
+    /// template is an error, not an empty string).
+    pub fn environment(&self) -> Environment<'static> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        let theme = self.clone();
+        env.set_loader(move |name| match theme.template_path(name) {
+            Some(path) => std::fs::read_to_string(theme.root.join(&path))
+                .map(Some)
+                .map_err(|e| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("cannot read {}: {e}", display_path(&path)),
+                    )
+                }),
+            None => Ok(None),
+        });
+        env
+    }
+
+    /// Turns a template error into a diagnostic naming the template file (in
+    /// whichever theme it came from) and line.
+    pub fn diagnostic(&self, page: &str, error: &minijinja::Error) -> Diagnostic {
+        let name = error.name().unwrap_or("?");
+        let file = self.template_path(name).unwrap_or_else(|| {
+            Path::new("themes")
+                .join(&self.name)
+                .join("templates")
+                .join(name)
+        });
+        let at = error.line().map(|line| crate::diagnostic::Position {
+            line: line as u32,
+            column: 0,
+        });
+        let mut message = format!("{} (while rendering {page})", error_text(error));
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        let mut d = Diagnostic::error(file, at, message)
+            .hint("fix the template; the chosen theme overrides themes/default file by file");
+        d.column = None;
+        d
+    }
+
+    /// Every static file, keyed by its path under `static/`; a theme's file
+    /// replaces the default theme's file of the same name.
+    pub fn static_files(&self) -> Result<BTreeMap<String, Vec<u8>>, Diagnostics> {
+        let mut files = BTreeMap::new();
+        let mut errors = Vec::new();
+        for dir in self.dirs().into_iter().rev() {
+            let base = self.root.join(&dir).join("static");
+            if !base.is_dir() {
+                continue;
+            }
+            for entry in WalkDir::new(&base).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        errors.push(Diagnostic::error(dir.join("static"), None, e.to_string()));
+                        continue;
+                    }
+                };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let relative = entry.path().strip_prefix(&base).expect("walked under base");
+                match std::fs::read(entry.path()) {
+                    Ok(bytes) => {
+                        files.insert(display_path(relative), bytes);
+                    }
+                    Err(e) => errors.push(Diagnostic::error(
+                        dir.join("static").join(relative),
+                        None,
+                        format!("cannot read static file: {e}"),
+                    )),
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(files)
+        } else {
+            Err(Diagnostics(errors))
+        }
+    }
+}
+
+/// The error's kind and detail without minijinja's own "(in file:line)"
+/// suffix, which the diagnostic already shows as its location.
+fn error_text(error: &minijinja::Error) -> String {
+    match error.detail() {
+        Some(detail) => format!("{}: {detail}", error.kind()),
+        None => error.kind().to_string(),
+    }
+}
+
+/// Serialises `value` as JSON that is safe inside `<script
+/// type="application/json">`: no `</script>`, `<!--` or `&` can appear, and
+/// the line separators that break older JavaScript parsers are escaped.
+pub fn json_for_script<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let json = serde_json::to_string(value).expect("template values serialise to JSON");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The `json_for_script` template filter.
+pub fn json_for_script_filter(value: Value) -> Value {
+    Value::from_safe_string(json_for_script(&value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_script_cannot_close_the_script_element() {
+        let json = json_for_script(&serde_json::json!({"t": "</script><!-- & \u{2028}"}));
+        assert_eq!(
+            json,
+            r#"{"t":"\u003c/script\u003e\u003c!-- \u0026 \u2028"}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["t"], "</script><!-- & \u{2028}");
+    }
+}

@@ -1,0 +1,124 @@
+//! The only code that touches the output directory.
+//!
+//! The site is written in full to a fresh directory beside the output, then
+//! swapped in with two renames, so readers (and `dudao serve`) never see a
+//! half-written site and a failed write leaves the previous site as it was.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::render::Output;
+
+/// Writes `output` to `dir`, replacing what was there.
+///
+/// Refuses to replace a non-empty directory that does not look like a built
+/// site (no `index.html`): a mistyped `--output src` must not delete source.
+pub fn write_site(output: &Output, dir: &Path) -> io::Result<()> {
+    if dir.exists() && !looks_like_a_site(dir)? {
+        return Err(io::Error::other(format!(
+            "{} is not empty and holds no index.html, so it is not a site dudao built; \
+             choose another --output or empty it first",
+            dir.display()
+        )));
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)
+        .map_err(|e| with_path(e, "cannot create the output's parent", &parent))?;
+    let name = dir
+        .file_name()
+        .ok_or_else(|| io::Error::other(format!("{} has no directory name", dir.display())))?
+        .to_string_lossy()
+        .into_owned();
+    let staging = parent.join(format!(".{name}.dudao-new-{}", std::process::id()));
+    let previous = parent.join(format!(".{name}.dudao-old-{}", std::process::id()));
+
+    let result = write_all(output, &staging).and_then(|()| swap(&staging, dir, &previous));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn looks_like_a_site(dir: &Path) -> io::Result<bool> {
+    if !dir.is_dir() {
+        return Ok(false);
+    }
+    let empty = fs::read_dir(dir)
+        .map_err(|e| with_path(e, "cannot read", dir))?
+        .next()
+        .is_none();
+    Ok(empty || dir.join("index.html").is_file())
+}
+
+fn write_all(output: &Output, staging: &Path) -> io::Result<()> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(|e| with_path(e, "cannot clear", staging))?;
+    }
+    fs::create_dir_all(staging).map_err(|e| with_path(e, "cannot create", staging))?;
+    for (relative, bytes) in output {
+        let path = staging.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| with_path(e, "cannot create", parent))?;
+        }
+        fs::write(&path, bytes).map_err(|e| with_path(e, "cannot write", &path))?;
+    }
+    Ok(())
+}
+
+fn swap(staging: &Path, dir: &Path, previous: &Path) -> io::Result<()> {
+    if dir.exists() {
+        fs::rename(dir, previous).map_err(|e| with_path(e, "cannot move aside", dir))?;
+        if let Err(e) = fs::rename(staging, dir) {
+            // Put the old site back rather than leave no site at all.
+            let _ = fs::rename(previous, dir);
+            return Err(with_path(e, "cannot move the new site into", dir));
+        }
+        fs::remove_dir_all(previous).map_err(|e| with_path(e, "cannot remove", previous))
+    } else {
+        fs::rename(staging, dir).map_err(|e| with_path(e, "cannot move the new site into", dir))
+    }
+}
+
+fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
+    io::Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> Output {
+        files
+            .iter()
+            .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn a_rebuild_replaces_the_whole_site_and_leaves_no_temp_dirs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(&site(&[("index.html", "1"), ("old/index.html", "x")]), &out).unwrap();
+        write_site(&site(&[("index.html", "2")]), &out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
+        assert!(!out.join("old").exists());
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn refuses_to_replace_a_directory_that_is_not_a_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("main.rs"), "fn main() {}").unwrap();
+        let err = write_site(&site(&[("index.html", "1")]), tmp.path()).unwrap_err();
+        assert!(err.to_string().contains("not a site dudao built"), "{err}");
+        assert!(tmp.path().join("main.rs").exists());
+    }
+}
