@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod new;
 pub mod render;
 pub mod serve;
 pub mod validate;

@@ -67,6 +67,30 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Create a new source file from an existing one.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Start a derived rubric (rubrics/NEW_ID.yaml) from an existing one.
+    ///
+    /// Copies every row and criterion, sets `kind: derived` and `based_on`,
+    /// drops the official `source`, and leaves `rationale:` empty for you to
+    /// write (dudao check reports it until you do). Never overwrites a file.
+    Rubric {
+        /// Id of the rubric to copy, e.g. annex-1.
+        #[arg(long, value_name = "ID")]
+        from: String,
+        /// Id of the new rubric: lowercase kebab-case, also its file name.
+        new_id: String,
+        /// Project root (the directory holding content/ and rubrics/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -113,6 +137,18 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::New {
+            what: NewCommand::Rubric { from, new_id, root },
+        } => match dudao::new::new_rubric(&root, &from, &new_id) {
+            Ok(scaffolded) => {
+                println!("{}", dudao::new::next_steps(&scaffolded, &root));
+                ExitCode::SUCCESS
+            }
+            Err(errors) => {
+                print_human(&errors);
+                ExitCode::FAILURE
+            }
+        },
         Command::Check { root, format } => check(&root, format),
         Command::Dump { root } => match dudao::load_project(&root) {
             Ok((project, warnings)) => {
