@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod evidence;
 pub mod load;
 pub mod model;
 pub mod new;

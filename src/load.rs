@@ -225,6 +225,8 @@ pub struct RawProject {
     pub indicators: Vec<Doc<RawIndicator>>,
     pub footnotes: Vec<Doc<RawFootnote>>,
     pub rubrics: Vec<YamlFile<RawRubric>>,
+    /// Evidence guides under `content/evidence/` (see [`crate::evidence`]).
+    pub evidence: Vec<Doc<crate::evidence::RawGuide>>,
 }
 
 /// Reads the whole source tree. Files that cannot be read or parsed become
@@ -239,6 +241,7 @@ pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
     project.groups = load_doc_dir(root, &content.join("groups"), &mut diagnostics);
     project.indicators = load_doc_dir(root, &content.join("indicators"), &mut diagnostics);
     project.footnotes = load_doc_dir(root, &content.join("footnotes"), &mut diagnostics);
+    project.evidence = crate::evidence::load_guides(root, &mut diagnostics);
 
     for path in files_with_extension(
         root,

@@ -29,6 +29,7 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
         .collect();
     check_rubric_ids_unique_and_bases(&raw.rubrics, &rubrics, &mut out);
     rubrics.sort_by(|a, b| rubric_order(a).cmp(&rubric_order(b)));
+    let evidence = crate::evidence::validate_guides(&raw, false, &mut out);
 
     let Some(mut catalogue) = catalogue else {
         return (None, out);
@@ -38,6 +39,7 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
         schema_version: SCHEMA_VERSION,
         catalogue,
         rubrics,
+        evidence,
     };
     if out.iter().any(Diagnostic::is_error) {
         (None, out)

@@ -1,0 +1,478 @@
+/*
+ * The self-assessment form at rubrics/ID/assess/: builds the form from the
+ * rubric embedded in the page (<script type="application/json"
+ * id="rubric-data">), keeps the assessment state, autosaves it to
+ * localStorage, and drives export/import/CSV, the gap report and compare.
+ *
+ * Classic script (file:// refuses module scripts); needs scoring.js,
+ * exchange.js, dom.js and report.js loaded first. The automation hooks
+ * (data-criterion, data-partial, data-veto, data-total, data-band, …) are a
+ * documented interface: docs/assessment.md.
+ */
+(function () {
+  'use strict';
+  const S = globalThis.DudaoScoring;
+  const X = globalThis.DudaoExchange;
+  const R = globalThis.DudaoReport;
+  const { h, fill } = globalThis.DudaoDom;
+  const pts = S.formatPoints;
+
+  const app = document.getElementById('assess-app');
+  if (!app) return;
+  const rubric = JSON.parse(document.getElementById('rubric-data').textContent);
+  const indicators = new Map(JSON.parse(document.getElementById('indicator-data').textContent).map((i) => [i.number, i]));
+  const root = app.getAttribute('data-root') || '';
+  const criteria = S.flatten(rubric);
+  const STORAGE_KEY = 'dudao.assessment.' + rubric.id;
+  const STORAGE_VERSION = 1;
+
+  let state = X.emptyState(rubric);
+  let result = null;
+
+  const $ = (selector, scope) => (scope || document).querySelector(selector);
+  const $$ = (selector, scope) => Array.from((scope || document).querySelectorAll(selector));
+
+  // ---- building the form -------------------------------------------------
+
+  function buildHeader() {
+    return h('fieldset', { class: 'header-fields' },
+      h('legend', {}, '基本信息'),
+      h('div', { class: 'header-grid' }, rubric.header_fields.map((field, i) =>
+        h('p', { class: 'field' },
+          h('label', { for: `header-${i}` }, field),
+          h('input', { type: field.includes('日期') ? 'date' : 'text', id: `header-${i}`, 'data-header': field, autocomplete: 'off' })))));
+  }
+
+  function buildCriterion(c) {
+    const id = c.id;
+    const maxPartial = c.halves - 1;
+    const partialPossible = maxPartial >= 1;
+    const radio = (value, label) => h('label', { class: 'choice choice-' + value },
+      h('input', { type: 'radio', name: `answer-${id}`, value: value, 'data-field': 'status', disabled: value === 'partial' && !partialPossible }),
+      h('span', {}, label));
+    return h('div', { class: 'criterion', 'data-criterion': id, 'data-status': 'unanswered', id: `criterion-${id}` },
+      h('div', { class: 'criterion-head' },
+        h('span', { class: 'criterion-no', 'aria-hidden': 'true' }, c.index + 1),
+        h('p', { class: 'criterion-text', id: `text-${id}` }, h('span', { class: 'visually-hidden' }, `第 ${c.index + 1} 项：`), c.text),
+        h('p', { class: 'criterion-points' }, h('output', { id: `score-${id}`, 'data-criterion-score': '' }, '—'), ` / ${pts(c.halves)} 分`)),
+      h('div', { class: 'criterion-answer' },
+        h('div', { class: 'choices', role: 'radiogroup', 'aria-labelledby': `text-${id}` },
+          radio('full', `符合（${pts(c.halves)} 分）`),
+          radio('partial', partialPossible ? '基本符合（酌情）' : '基本符合（本项不适用）'),
+          radio('none', '不符合（0 分）'),
+          h('button', { type: 'button', class: 'link-button', 'data-reset': '', 'aria-label': `清除第 ${c.index + 1} 项的评分` }, '清除')),
+        h('div', { class: 'partial-fields' },
+          h('p', { class: 'field field-score' },
+            h('label', { for: `partial-${id}` }, `得分（0.5–${pts(maxPartial)}）`),
+            h('input', {
+              type: 'number', id: `partial-${id}`, 'data-partial': '', 'data-field': 'score', step: '0.5', min: '0.5',
+              max: pts(Math.max(maxPartial, 1)), inputmode: 'decimal', disabled: true, 'aria-describedby': `problem-${id}`,
+            })),
+          h('p', { class: 'field field-why' },
+            h('label', { for: `why-${id}` }, '理由（必填）'),
+            h('input', { type: 'text', id: `why-${id}`, 'data-field': 'justification', 'data-justification': '', disabled: true, maxlength: 2000, 'aria-describedby': `problem-${id}` }))),
+        h('p', { class: 'problem', id: `problem-${id}`, 'aria-live': 'polite' }),
+        h('details', { class: 'notes' },
+          h('summary', {}, '备注 / 证据'),
+          h('label', { for: `notes-${id}`, class: 'visually-hidden' }, `第 ${c.index + 1} 项的备注或证据`),
+          h('textarea', { id: `notes-${id}`, 'data-field': 'notes', 'data-notes': '', rows: 2, maxlength: 10000 }))));
+  }
+
+  function indicatorLinks(numbers) {
+    return h('span', { class: 'a-row-indicators' }, '对应指标 ', numbers.map((n, i) => [i > 0 && '、',
+      h('a', { href: `${root}indicators/${n}/index.html`, title: (indicators.get(n) || {}).title }, n)]));
+  }
+
+  function subtotal(kind, id, maxPoints) {
+    return h('span', { class: 'subtotal' }, '小计 ', h('output', { [`data-${kind}-total`]: id }, '0'), ` / ${pts(S.toHalves(maxPoints))} 分`);
+  }
+
+  function buildCriteria() {
+    return rubric.stages.map((stage) => {
+      const groups = stage.groups.map((group) => h('section', { class: 'a-group', 'data-group': group.id, 'aria-labelledby': `group-${group.id}` },
+        h('h3', { id: `group-${group.id}` }, h('span', {}, group.title), subtotal('group', group.id, group.points)),
+        group.rows.map((row) => h('div', { class: 'a-row', 'data-row': row.id },
+          h('h4', {}, h('span', {}, row.title), h('span', { class: 'row-meta' }, indicatorLinks(row.indicators), ` · ${pts(S.toHalves(row.points))} 分`)),
+          row.criteria.map((c) => buildCriterion(criteria.find((x) => x.id === c.id)))))));
+      if (!rubric.has_stages) return groups;
+      return h('section', { class: 'a-stage', 'data-stage': stage.id, 'aria-labelledby': `stage-${stage.id}` },
+        h('h2', { id: `stage-${stage.id}` }, h('span', {}, stage.title), subtotal('stage', stage.id, stage.points)),
+        groups);
+    });
+  }
+
+  function buildVeto() {
+    if (!rubric.veto) return null;
+    return h('fieldset', { class: 'a-veto' },
+      h('legend', {}, rubric.veto.title),
+      h('p', { class: 'hint' }, rubric.veto.intro || '勾选任一项，本次督导即记为不合格，与得分无关。请描述具体行为。'),
+      rubric.veto.items.map((item, i) => h('div', { class: 'veto-item', 'data-veto-item': item.id },
+        h('p', { class: 'veto-check' },
+          h('input', { type: 'checkbox', id: `veto-${item.id}`, 'data-veto': item.id }),
+          h('label', { for: `veto-${item.id}` }, `${i + 1}. ${item.text}`)),
+        h('p', { class: 'field' },
+          h('label', { for: `veto-why-${item.id}` }, '行为描述'),
+          h('textarea', { id: `veto-why-${item.id}`, 'data-veto-description': item.id, rows: 2, maxlength: 10000 })))));
+  }
+
+  // ---- state ⇄ form -------------------------------------------------------
+
+  function answer(id) {
+    if (!state.answers[id]) state.answers[id] = {};
+    return state.answers[id];
+  }
+
+  function vetoEntry(id) {
+    if (!state.veto[id]) state.veto[id] = { ticked: false, description: '' };
+    return state.veto[id];
+  }
+
+  /** Writes the whole state into the form (after load, import or 新建). */
+  function fillForm() {
+    for (const input of $$('[data-header]')) input.value = state.header[input.getAttribute('data-header')] || '';
+    for (const c of criteria) {
+      const a = state.answers[c.id] || {};
+      const row = $(`[data-criterion="${c.id}"]`);
+      for (const radio of $$('input[type="radio"]', row)) radio.checked = radio.value === a.status;
+      $('[data-partial]', row).value = a.score || '';
+      $('[data-justification]', row).value = a.justification || '';
+      $('[data-notes]', row).value = a.notes || '';
+      $('details.notes', row).open = Boolean(a.notes);
+    }
+    for (const box of $$('[data-veto]')) {
+      const v = state.veto[box.getAttribute('data-veto')] || {};
+      box.checked = v.ticked === true;
+      $(`[data-veto-description="${box.getAttribute('data-veto')}"]`).value = v.description || '';
+    }
+    update();
+  }
+
+  function onInput(event) {
+    const target = event.target;
+    if (target.hasAttribute('data-header')) {
+      state.header[target.getAttribute('data-header')] = target.value;
+    } else if (target.hasAttribute('data-veto')) {
+      vetoEntry(target.getAttribute('data-veto')).ticked = target.checked;
+    } else if (target.hasAttribute('data-veto-description')) {
+      vetoEntry(target.getAttribute('data-veto-description')).description = target.value;
+    } else if (target.hasAttribute('data-field')) {
+      const row = target.closest('[data-criterion]');
+      const field = target.getAttribute('data-field');
+      if (field === 'status' && !target.checked) return;
+      answer(row.getAttribute('data-criterion'))[field] = target.value;
+    } else {
+      return;
+    }
+    changed();
+  }
+
+  function onClick(event) {
+    const reset = event.target.closest('[data-reset]');
+    if (!reset) return;
+    const row = reset.closest('[data-criterion]');
+    const a = answer(row.getAttribute('data-criterion'));
+    delete a.status;
+    for (const radio of $$('input[type="radio"]', row)) radio.checked = false;
+    changed();
+    $('input[type="radio"]', row).focus();
+  }
+
+  function changed() {
+    save();
+    update();
+  }
+
+  // ---- derived display ----------------------------------------------------
+
+  function update() {
+    result = S.evaluate(rubric, state);
+    const problems = new Map(result.problems.map((p) => [p.criterion, p.message]));
+    for (const c of result.criteria) {
+      const row = $(`[data-criterion="${c.id}"]`);
+      row.setAttribute('data-status', c.status);
+      const partial = c.status === 'partial';
+      const score = $('[data-partial]', row);
+      const why = $('[data-justification]', row);
+      score.disabled = !partial;
+      why.disabled = !partial;
+      score.required = partial;
+      why.required = partial;
+      const problem = partial ? problems.get(c.id) || '' : '';
+      $('.problem', row).textContent = problem;
+      const scoreInvalid = partial && !S.parsePartial(score.value, c.halves).ok;
+      score.setAttribute('aria-invalid', String(scoreInvalid));
+      why.setAttribute('aria-invalid', String(partial && !scoreInvalid && problem !== ''));
+      $('[data-criterion-score]', row).textContent = c.status === 'unanswered' || (partial && scoreInvalid) ? '—' : pts(c.scoreHalves);
+    }
+    for (const s of result.stages) setText(`[data-stage-total="${s.id}"]`, pts(s.halves));
+    for (const g of result.groups) setText(`[data-group-total="${g.id}"]`, pts(g.halves));
+    for (const item of $$('[data-veto-item]')) {
+      item.classList.toggle('ticked', $('[data-veto]', item).checked);
+    }
+
+    setText('[data-total]', pts(result.totalHalves));
+    const bandEl = $('[data-band]');
+    bandEl.setAttribute('data-band', result.band.id);
+    setText('[data-band-label]', result.band.label);
+    const reason = result.bandReason === 'veto'
+      ? `存在不合格项：${result.vetoed.map((v) => `“${truncate(v.text, 40)}”`).join('；')}。本次督导记为不合格，与得分无关。`
+      : bandRule(result.band);
+    setText('[data-band-reason]', reason);
+    setText('[data-band-consequence]', result.band.consequence ? `处理：${result.band.consequence}` : '');
+    const progress = $('[data-progress]');
+    progress.max = result.count;
+    progress.value = result.answered;
+    setText('[data-answered]', `已评 ${result.answered} / ${result.count} 项`);
+    setText('[data-provisional]', result.complete ? '评分已完成。' : `尚有 ${result.count - result.answered} 项未完成，结果为暂定。`);
+
+    R.renderReport($('#report-body'), { rubric, state, result, indicators, root });
+  }
+
+  function bandRule(band) {
+    const bands = rubric.bands.slice().sort((a, b) => b.min - a.min);
+    const i = bands.indexOf(band);
+    if (i === 0) return `得分 ≥ ${band.min} 分。`;
+    if (i === bands.length - 1) return `得分 < ${bands[i - 1].min} 分。`;
+    return `得分 ≥ ${band.min} 分且 < ${bands[i - 1].min} 分。`;
+  }
+
+  function truncate(text, length) {
+    return text.length > length ? text.slice(0, length) + '…' : text;
+  }
+
+  function setText(selector, text) {
+    const el = $(selector);
+    if (el) el.textContent = text;
+  }
+
+  // ---- messages -----------------------------------------------------------
+
+  function say(text, kind) {
+    const el = $('#assess-message');
+    el.setAttribute('data-kind', kind || 'info');
+    el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    fill(el, text);
+    el.hidden = false;
+  }
+
+  // ---- persistence --------------------------------------------------------
+
+  function save() {
+    try {
+      localStorage.setItem(STORAGE_KEY, JSON.stringify({
+        version: STORAGE_VERSION,
+        rubric: { id: rubric.id, content_hash: rubric.content_hash },
+        saved_at: new Date().toISOString(),
+        state: state,
+      }));
+      setText('[data-saved]', '已自动保存在本机浏览器');
+    } catch (_) {
+      setText('[data-saved]', '浏览器不允许本地保存，请及时导出 JSON 文件');
+    }
+  }
+
+  function load() {
+    let saved;
+    try {
+      saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null');
+    } catch (_) {
+      return;
+    }
+    if (!saved || !saved.state) return;
+    if (saved.version !== STORAGE_VERSION || !saved.rubric || saved.rubric.content_hash !== rubric.content_hash) {
+      // Never apply answers to a rubric that changed; keep them aside instead of losing them.
+      try {
+        localStorage.setItem(STORAGE_KEY + '.previous', JSON.stringify(saved));
+        localStorage.removeItem(STORAGE_KEY);
+      } catch (_) { /* nothing more we can do */ }
+      say('本机保存的评估基于旧版评分表，未自动载入（已另存为备份）。', 'error');
+      return;
+    }
+    const fresh = X.emptyState(rubric);
+    const s = saved.state;
+    state = {
+      header: Object.assign(fresh.header, pick(s.header, rubric.header_fields)),
+      answers: pick(s.answers, criteria.map((c) => c.id)),
+      veto: pick(s.veto, ((rubric.veto && rubric.veto.items) || []).map((v) => v.id)),
+    };
+    setText('[data-saved]', `已载入本机保存的评估（${formatTime(saved.saved_at)}）`);
+  }
+
+  function pick(object, keys) {
+    const out = {};
+    if (object && typeof object === 'object') {
+      for (const key of keys) if (Object.prototype.hasOwnProperty.call(object, key)) out[key] = object[key];
+    }
+    return out;
+  }
+
+  function formatTime(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return '时间未知';
+    const two = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  }
+
+  function isEmpty() {
+    return Object.values(state.header).every((v) => !v) &&
+      Object.values(state.answers).every((a) => !a.status && !a.notes && !a.score && !a.justification) &&
+      Object.values(state.veto).every((v) => !v.ticked && !v.description);
+  }
+
+  // ---- toolbar actions ----------------------------------------------------
+
+  function newAssessment() {
+    if (!isEmpty() && !window.confirm('确定要新建评估吗？当前评估的所有内容将被清空且无法恢复。如需保留，请先导出 JSON 文件。')) return;
+    state = X.emptyState(rubric);
+    fillForm();
+    save();
+    say('已新建评估。');
+    $('[data-header]') && $('[data-header]').focus();
+  }
+
+  function download(name, type, content) {
+    const url = URL.createObjectURL(new Blob([content], { type: type }));
+    const a = h('a', { href: url, download: name, class: 'visually-hidden' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  function fileStem() {
+    const date = new Date().toISOString().slice(0, 10);
+    const org = (state.header[rubric.header_fields[0]] || '').replace(/[\\/:*?"<>|\s]+/g, '').slice(0, 30);
+    return ['评估', rubric.id, org, date].filter(Boolean).join('-');
+  }
+
+  function exportJson() {
+    const out = X.toExport(rubric, state, new Date().toISOString());
+    if (!out.ok) {
+      const first = out.problems[0];
+      say(h('span', {}, `无法导出：有 ${out.problems.length} 项“基本符合”的得分或理由需要先补全，例如第 ${criteria.find((c) => c.id === first.criterion).index + 1} 项：${first.message}。`), 'error');
+      const row = $(`[data-criterion="${first.criterion}"]`);
+      showView('form');
+      ($('[aria-invalid="true"]', row) || $('[data-partial]', row)).focus();
+      return;
+    }
+    download(fileStem() + '.json', 'application/json', JSON.stringify(out.data, null, 2) + '\n');
+    say('已导出 JSON 文件。');
+  }
+
+  function exportCsv() {
+    download(fileStem() + '.csv', 'text/csv;charset=utf-8', X.toCsv(rubric, state));
+    say('已导出 CSV 文件（可用 Excel 打开）。');
+  }
+
+  async function importJson(event) {
+    const input = event.target;
+    const file = input.files && input.files[0];
+    input.value = '';
+    if (!file) return;
+    const text = await file.text();
+    const parsed = X.parseImport(text, rubric);
+    if (!parsed.ok) {
+      say(`导入失败：${parsed.message}当前评估未作任何更改。`, 'error');
+      return;
+    }
+    if (!isEmpty() && !window.confirm(`导入“${file.name}”将替换当前评估的全部内容，确定吗？`)) {
+      say('已取消导入，当前评估未作任何更改。');
+      return;
+    }
+    state = parsed.state;
+    fillForm();
+    save();
+    say(`已导入“${file.name}”。`);
+  }
+
+  // ---- compare ------------------------------------------------------------
+
+  const compareSides = { a: null, b: null };
+
+  async function loadCompare(event) {
+    const input = event.target;
+    const which = input.getAttribute('data-compare');
+    const file = input.files && input.files[0];
+    if (!file) return;
+    const parsed = X.parseImport(await file.text(), rubric);
+    const status = $(`[data-compare-status="${which}"]`);
+    if (!parsed.ok) {
+      compareSides[which] = null;
+      status.setAttribute('data-kind', 'error');
+      status.textContent = `无法读取：${parsed.message}`;
+    } else {
+      const date = parsed.state.header[rubric.header_fields.find((f) => f.includes('日期'))] || '';
+      compareSides[which] = { state: parsed.state, file: file.name, date: date };
+      status.setAttribute('data-kind', 'ok');
+      status.textContent = `已读取“${file.name}”${date ? `（督导日期 ${date}）` : ''}。`;
+    }
+    renderCompare();
+  }
+
+  function useCurrentFor(which) {
+    compareSides[which] = { state: JSON.parse(JSON.stringify(state)), file: '当前评估' };
+    const status = $(`[data-compare-status="${which}"]`);
+    status.setAttribute('data-kind', 'ok');
+    status.textContent = '已使用本页当前评估。';
+    renderCompare();
+  }
+
+  function renderCompare() {
+    const out = $('#compare-body');
+    if (!compareSides.a || !compareSides.b) {
+      fill(out, h('p', { class: 'a-empty' }, '请选择两份同一评分表的评估文件（JSON）。'));
+      return;
+    }
+    R.renderCompare(out, {
+      rubric,
+      a: { state: compareSides.a.state, name: '评估 A' },
+      b: { state: compareSides.b.state, name: '评估 B' },
+      showAll: $('#compare-all').checked,
+    });
+  }
+
+  // ---- views --------------------------------------------------------------
+
+  const VIEWS = ['form', 'report', 'compare'];
+
+  function showView(view) {
+    if (!VIEWS.includes(view)) view = 'form';
+    for (const v of VIEWS) {
+      $(`#view-${v}`).hidden = v !== view;
+      const tab = $(`[data-view-link="${v}"]`);
+      if (v === view) tab.setAttribute('aria-current', 'page');
+      else tab.removeAttribute('aria-current');
+    }
+    app.setAttribute('data-view', view);
+  }
+
+  function viewFromHash() {
+    showView(location.hash.replace(/^#/, '') || 'form');
+  }
+
+  // ---- start --------------------------------------------------------------
+
+  fill($('#assess-form'), buildHeader(), h('div', { class: 'criteria' }, buildCriteria()), buildVeto());
+  $('#assess-form').addEventListener('input', onInput);
+  $('#assess-form').addEventListener('change', onInput);
+  $('#assess-form').addEventListener('click', onClick);
+  $('#assess-form').addEventListener('submit', (event) => event.preventDefault());
+  $('[data-action="new"]').addEventListener('click', newAssessment);
+  $('[data-action="export-json"]').addEventListener('click', exportJson);
+  $('[data-action="export-csv"]').addEventListener('click', exportCsv);
+  $('[data-action="import-json"]').addEventListener('change', importJson);
+  $('[data-action="print"]').addEventListener('click', () => {
+    location.hash = '#report';
+    window.print();
+  });
+  for (const input of $$('[data-compare]')) input.addEventListener('change', loadCompare);
+  for (const button of $$('[data-compare-current]')) button.addEventListener('click', () => useCurrentFor(button.getAttribute('data-compare-current')));
+  $('#compare-all').addEventListener('change', renderCompare);
+  window.addEventListener('hashchange', viewFromHash);
+
+  load();
+  fillForm();
+  renderCompare();
+  viewFromHash();
+  app.setAttribute('data-ready', '');
+})();
