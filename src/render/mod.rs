@@ -52,6 +52,7 @@ pub const PAGE_FAMILIES: &[PageFamily] = &[
     rubrics::render_checklists,
     coverage::render,
     api::render,
+    search_index,
 ];
 
 /// The Content-Security-Policy of every page (a `<meta>` in each page;
@@ -191,6 +192,13 @@ impl<'a> Site<'a> {
 /// `../` once per directory level of `path`, so links resolve from any page.
 pub fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
+}
+
+/// The search index the search box loads on first use (see [`crate::search`]).
+fn search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+    let script = crate::search::index_script(site.project);
+    output.insert(crate::search::INDEX_PATH.to_string(), script);
+    Ok(())
 }
 
 fn static_files(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {

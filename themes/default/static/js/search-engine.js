@@ -7,9 +7,10 @@
 //
 // The tokenizer is the browser half of src/search.rs and must cut text
 // exactly as it does: both are checked against
-// tests/search_tokenizer_vectors.json. CJK runs are indexed as characters
-// and overlapping pairs; a query looks up its pairs, so 题库 finds
-// 题库管理系统 and 考评员 is 考评 + 评员. ASCII letters/digits are words.
+// tests/search_tokenizer_vectors.json. CJK runs are indexed as overlapping
+// pairs; a query looks up its pairs, so 题库 finds 题库管理系统 and 考评员 is
+// 考评 + 评员; a one-character query looks up every pair holding the
+// character. ASCII letters/digits are words.
 (function (root, factory) {
   'use strict';
   if (typeof module === 'object' && module.exports) {
@@ -30,8 +31,10 @@
   var PHRASE_IN_TITLE = 2.0;
   var PHRASE_IN_BODY = 1.6;
   var EXACT_TITLE = 3.0;
-  // Derived rubrics repeat official rows; on a tie the official one wins.
-  var DERIVED_FACTOR = 0.9;
+  // Official text is the authority: a row of a derived rubric (dudao's
+  // adaptation) counts half, so the official row or indicator it paraphrases
+  // comes first, and the derived one still shows when only it matches.
+  var DERIVED_FACTOR = 0.5;
 
   var WORD = 1;
   var CJK = 2;
@@ -78,16 +81,15 @@
     return out;
   }
 
+  // Each ASCII word, each overlapping pair of a CJK run, a one-character
+  // CJK run as itself; in order, with repeats.
   function indexTerms(text) {
     var terms = [];
     runs(normalize(text)).forEach(function (run) {
-      if (run.cls === WORD) {
+      if (run.cls === CJK && run.chars.length > 1) {
+        for (var i = 0; i + 1 < run.chars.length; i++) terms.push(run.chars[i] + run.chars[i + 1]);
+      } else {
         terms.push(run.chars.join(''));
-        return;
-      }
-      for (var i = 0; i < run.chars.length; i++) {
-        terms.push(run.chars[i]);
-        if (i + 1 < run.chars.length) terms.push(run.chars[i] + run.chars[i + 1]);
       }
     });
     return terms;
@@ -95,16 +97,8 @@
 
   function queryTerms(text) {
     var terms = [];
-    runs(normalize(text)).forEach(function (run) {
-      var own = [];
-      if (run.cls === CJK && run.chars.length > 1) {
-        for (var i = 0; i + 1 < run.chars.length; i++) own.push(run.chars[i] + run.chars[i + 1]);
-      } else {
-        own.push(run.chars.join(''));
-      }
-      own.forEach(function (term) {
-        if (terms.indexOf(term) < 0) terms.push(term);
-      });
+    indexTerms(text).forEach(function (term) {
+      if (terms.indexOf(term) < 0) terms.push(term);
     });
     return terms;
   }
@@ -120,13 +114,13 @@
   }
 
   // The indicator number a query names: 14, 第14项, 指标14, 二级指标 14,
-  // 第十四项. A bare Chinese numeral (十四) is not taken as one: it is
-  // also ordinary text.
+  // 第十四项. A bare Chinese numeral (十四) is not taken as one, nor a
+  // count (33 个): they are also ordinary text.
   function numberQuery(text) {
     var q = normalize(text).replace(/\s+/g, '');
-    var m = /^(?:二级)?(?:指标)?(?:第)?(\d{1,3})(?:项|个|条|号)?$/.exec(q);
+    var m = /^(?:二级)?(?:指标)?(?:第)?(\d{1,3})(?:项|条|号)?$/.exec(q);
     if (m) return parseInt(m[1], 10);
-    m = /^(?:二级)?(?:指标)?(第)?([一二三四五六七八九十]{1,3})(项|个|条)?$/.exec(q);
+    m = /^(?:二级)?(?:指标)?(第)?([一二三四五六七八九十]{1,3})(项|条)?$/.exec(q);
     if (m && (m[1] || m[3] || q.indexOf('指标') === 0)) return chineseNumber(m[2]);
     return null;
   }
@@ -210,11 +204,23 @@
         doc: d,
         title: normalize(d.t),
         segments: d.s.map(function (s) { return normalize(String(s[1])); }),
-        // Duplicate rows of derived rubrics fold into the first one shown.
-        signature: d.t + '\u0000' + d.s.map(function (s) { return s[1]; }).join('\u0000'),
       };
     });
     var has = Object.prototype.hasOwnProperty;
+    var termList = Object.keys(index.terms);
+    var pairsOf = new Map();
+
+    // The index terms a query term stands for: itself, and for a single
+    // CJK character every pair that holds it (the index stores no single
+    // characters of longer runs).
+    function expand(term) {
+      var chars = Array.from(term);
+      if (chars.length !== 1 || charClass(term.codePointAt(0)) !== CJK) return has.call(index.terms, term) ? [term] : [];
+      if (!pairsOf.has(term)) {
+        pairsOf.set(term, termList.filter(function (t) { return t === term || (t.length > 1 && t.indexOf(term) >= 0 && charClass(t.codePointAt(0)) === CJK); }));
+      }
+      return pairsOf.get(term);
+    }
 
     function rank(query) {
       var normalizedQuery = normalize(query).trim();
@@ -224,13 +230,17 @@
       var score = new Map();
       var matched = new Map();
       terms.forEach(function (term) {
-        if (!has.call(index.terms, term)) return;
-        var postings = index.terms[term];
-        for (var i = 0; i + 1 < postings.length; i += 2) {
-          var doc = postings[i];
-          score.set(doc, (score.get(doc) || 0) + postings[i + 1]);
-          matched.set(doc, (matched.get(doc) || 0) + 1);
-        }
+        var hitBy = new Set();
+        expand(term).forEach(function (indexTerm) {
+          var postings = index.terms[indexTerm];
+          var doc = 0;
+          for (var i = 0; i + 1 < postings.length; i += 2) {
+            doc += postings[i];
+            score.set(doc, (score.get(doc) || 0) + postings[i + 1]);
+            hitBy.add(doc);
+          }
+        });
+        hitBy.forEach(function (doc) { matched.set(doc, (matched.get(doc) || 0) + 1); });
       });
       var pieces = contiguousPieces(normalizedQuery);
       var hits = [];
@@ -283,29 +293,22 @@
         title: parts(d.doc.t, hitRanges(d.title, terms), 0, d.doc.t.length),
         meta: d.doc.m,
         snippet: snippet(text, ranges),
-        also: [],
+        also: (d.doc.a || []).map(function (a) { return { url: String(a[0]), meta: String(a[1]) }; }),
       };
     }
 
     // The best results for `query`, at most `limit` (default 10), each
-    // {key, url, title: parts, meta, snippet: parts, also: [{key, url, meta}]}.
+    // {key, url, title: parts, meta, snippet: parts, also: [{url, meta}]}.
     function search(query, limit) {
       var ranked = rank(String(query));
       var results = [];
-      var bySignature = new Map();
+      // One result per key: the notice is indexed paragraph by paragraph.
       var seen = new Set();
       for (var i = 0; i < ranked.hits.length && results.length < (limit || MAX_RESULTS); i++) {
         var hit = ranked.hits[i];
-        if (seen.has(hit.d.id)) continue;
-        seen.add(hit.d.id);
-        var first = bySignature.get(hit.d.signature);
-        if (first) {
-          first.also.push({ key: hit.d.doc.k, url: hit.d.doc.u, meta: hit.d.doc.m });
-          continue;
-        }
-        var result = present(hit, ranked.terms);
-        bySignature.set(hit.d.signature, result);
-        results.push(result);
+        if (seen.has(hit.d.doc.k)) continue;
+        seen.add(hit.d.doc.k);
+        results.push(present(hit, ranked.terms));
       }
       return results;
     }
