@@ -8,6 +8,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod evidence;
+pub mod export;
 pub mod load;
 pub mod model;
 pub mod new;

@@ -50,6 +50,7 @@ pub const PAGE_FAMILIES: &[PageFamily] = &[
     indicators::render_groups,
     rubrics::render_rubrics,
     rubrics::render_checklists,
+    office_exports,
     coverage::render,
     api::render,
     search_index,
@@ -198,6 +199,21 @@ pub fn root_prefix(path: &str) -> String {
 fn search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     let script = crate::search::index_script(site.project);
     output.insert(crate::search::INDEX_PATH.to_string(), script);
+    Ok(())
+}
+
+/// The Word checklist and the Excel workbook of every rubric (see [`crate::export`]).
+fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+    for rubric in &site.project.rubrics {
+        let files = crate::export::rubric_exports(rubric).map_err(|e| {
+            Diagnostics(vec![crate::diagnostic::Diagnostic::error(
+                format!("rubrics/{}.yaml", rubric.id),
+                None,
+                e.to_string(),
+            )])
+        })?;
+        output.extend(files);
+    }
     Ok(())
 }
 
