@@ -11,6 +11,7 @@
 //! the output works opened from `file://` as well as from a server.
 
 mod api;
+mod assess;
 mod coverage;
 mod home;
 mod indicators;
@@ -50,6 +51,7 @@ pub const PAGE_FAMILIES: &[PageFamily] = &[
     indicators::render_groups,
     rubrics::render_rubrics,
     rubrics::render_checklists,
+    assess::render,
     office_exports,
     coverage::render,
     api::render,
