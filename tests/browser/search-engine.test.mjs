@@ -120,3 +120,14 @@ test('an index of another version or shape is refused', () => {
   assert.throws(() => engine.createSearcher({ v: engine.INDEX_VERSION, docs: [{ k: 1 }], terms: {} }), /unexpected shape/);
   assert.throws(() => engine.createSearcher(null), /unexpected shape/);
 });
+
+test('a query word that appears whole is marked whole, not pair by pair', () => {
+  const index = {
+    v: engine.INDEX_VERSION,
+    docs: [{ k: 'x', u: 'x.html', t: '考评队伍', m: '', s: [['', '有考评员队伍，组织考评人员培训。']] }],
+    terms: { 考评: [0, 10], 评员: [0, 10] },
+  };
+  const [r] = engine.createSearcher(index).search('考评员');
+  assert.deepEqual(marked(r.snippet), ['考评员']);
+  assert.deepEqual(marked(r.title), ['考评'], 'a title without the whole word marks its pairs');
+});

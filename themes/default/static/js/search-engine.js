@@ -196,6 +196,18 @@
     return runs(normalizedQuery).map(function (run) { return run.chars.join(''); });
   }
 
+  // What to mark in `normalized`: each query piece where it appears whole,
+  // and only the pairs of a piece that does not (so 考评员 marks 考评员, not
+  // every 考评).
+  function markTerms(normalized, pieces) {
+    var marks = [];
+    pieces.forEach(function (piece) {
+      if (normalized.indexOf(piece) >= 0) marks.push(piece);
+      else marks.push.apply(marks, queryTerms(piece));
+    });
+    return marks;
+  }
+
   function createSearcher(index) {
     if (!validIndex(index)) throw new Error('search index has an unexpected shape or version');
     var docs = index.docs.map(function (d, i) {
@@ -226,7 +238,7 @@
       var normalizedQuery = normalize(query).trim();
       var terms = queryTerms(normalizedQuery);
       var number = numberQuery(normalizedQuery);
-      if (!terms.length && number === null) return { terms: terms, hits: [] };
+      if (!terms.length && number === null) return { terms: terms, pieces: [], hits: [] };
       var score = new Map();
       var matched = new Map();
       terms.forEach(function (term) {
@@ -264,10 +276,10 @@
         });
       }
       hits.sort(function (a, b) { return b.score - a.score || a.d.id - b.d.id; });
-      return { terms: terms, hits: hits };
+      return { terms: terms, pieces: pieces, hits: hits };
     }
 
-    function present(hit, terms) {
+    function present(hit, terms, pieces) {
       var d = hit.d;
       // The segment (criterion) holding the most distinct query terms.
       var best = -1;
@@ -283,14 +295,14 @@
         var anchor = d.doc.s[best][0];
         if (anchor) url = url.split('#')[0] + '#' + anchor;
         text = String(d.doc.s[best][1]);
-        ranges = hitRanges(d.segments[best], terms);
+        ranges = hitRanges(d.segments[best], markTerms(d.segments[best], pieces));
       } else if (d.doc.s.length) {
         text = String(d.doc.s[0][1]);
       }
       return {
         key: d.doc.k,
         url: url,
-        title: parts(d.doc.t, hitRanges(d.title, terms), 0, d.doc.t.length),
+        title: parts(d.doc.t, hitRanges(d.title, markTerms(d.title, pieces)), 0, d.doc.t.length),
         meta: d.doc.m,
         snippet: snippet(text, ranges),
         also: (d.doc.a || []).map(function (a) { return { url: String(a[0]), meta: String(a[1]) }; }),
@@ -308,7 +320,7 @@
         var hit = ranked.hits[i];
         if (seen.has(hit.d.doc.k)) continue;
         seen.add(hit.d.doc.k);
-        results.push(present(hit, ranked.terms));
+        results.push(present(hit, ranked.terms, ranked.pieces));
       }
       return results;
     }
