@@ -148,7 +148,7 @@
     return h('div', { class: 'compare-side' },
       h('p', { class: 'compare-name' }, name),
       h('p', { class: 'report-total' }, pts(result.totalHalves), h('span', { class: 'of' }, ` / ${pts(result.maxHalves)} 分`)),
-      h('p', { class: 'band', 'data-band-of': name }, result.band.label, result.bandReason === 'veto' ? '（存在不合格项）' : ''));
+      h('p', { class: 'band', 'data-report-band': result.band.id, 'data-band-of': name }, result.band.label, result.bandReason === 'veto' ? '（存在不合格项）' : ''));
   }
 
   function signed(halves) {
