@@ -92,10 +92,17 @@ impl fmt::Display for Diagnostic {
 
 /// Forward slashes on every platform so diagnostics and JSON are stable.
 pub fn display_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut shown = String::new();
+    for component in path.components() {
+        if !shown.is_empty() && !shown.ends_with('/') {
+            shown.push('/');
+        }
+        match component {
+            std::path::Component::RootDir => shown.push('/'),
+            other => shown.push_str(&other.as_os_str().to_string_lossy()),
+        }
+    }
+    shown
 }
 
 /// Sorted so that output does not depend on directory iteration order.
@@ -123,4 +130,19 @@ impl std::error::Error for Diagnostics {}
 
 pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_path_uses_forward_slashes_and_keeps_the_root() {
+        assert_eq!(
+            display_path(Path::new("rubrics/annex-1.yaml")),
+            "rubrics/annex-1.yaml"
+        );
+        assert_eq!(display_path(Path::new("/no/such/dir")), "/no/such/dir");
+        assert_eq!(display_path(Path::new("/")), "/");
+    }
 }

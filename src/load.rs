@@ -196,7 +196,7 @@ pub struct RawCriterion {
 pub struct RawVeto {
     pub title: String,
     pub intro: Option<String>,
-    pub items: Vec<Spanned<RawVetoItem>>,
+    pub items: Spanned<Vec<Spanned<RawVetoItem>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,6 +227,11 @@ pub struct RawProject {
     pub rubrics: Vec<YamlFile<RawRubric>>,
     /// Evidence guides under `content/evidence/` (see [`crate::evidence`]).
     pub evidence: Vec<Doc<crate::evidence::RawGuide>>,
+    /// True when some catalogue file (under `content/`) could not be read or
+    /// parsed. Validation then skips the checks that need the whole
+    /// catalogue, so one broken indicator file does not also make every
+    /// reference to it "unknown".
+    pub catalogue_incomplete: bool,
 }
 
 /// Reads the whole source tree. Files that cannot be read or parsed become
@@ -234,6 +239,10 @@ pub struct RawProject {
 pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut project = RawProject::default();
+    if let Some(diagnostic) = check_root(root) {
+        project.catalogue_incomplete = true;
+        return (project, vec![diagnostic]);
+    }
     let content = root.join(CONTENT_DIR);
 
     project.notice = load_required_doc(root, &content.join("notice.md"), &mut diagnostics);
@@ -241,6 +250,8 @@ pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
     project.groups = load_doc_dir(root, &content.join("groups"), &mut diagnostics);
     project.indicators = load_doc_dir(root, &content.join("indicators"), &mut diagnostics);
     project.footnotes = load_doc_dir(root, &content.join("footnotes"), &mut diagnostics);
+
+    project.catalogue_incomplete = diagnostics.iter().any(Diagnostic::is_error);
     project.evidence = crate::evidence::load_guides(root, &mut diagnostics);
 
     for path in files_with_extension(
@@ -254,6 +265,23 @@ pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
         }
     }
     (project, diagnostics)
+}
+
+/// One clear error instead of a missing-file error for every expected file
+/// when `--root` points at the wrong place.
+fn check_root(root: &Path) -> Option<Diagnostic> {
+    let problem = if !root.exists() {
+        "the project root does not exist"
+    } else if !root.is_dir() {
+        "the project root is not a directory"
+    } else if !root.join(CONTENT_DIR).is_dir() && !root.join(RUBRICS_DIR).is_dir() {
+        "not a dudao project: there is neither a content/ nor a rubrics/ directory here"
+    } else {
+        return None;
+    };
+    Some(Diagnostic::error(root, None, problem).hint(
+        "run dudao in the project directory (the one holding content/ and rubrics/) or pass --root DIR",
+    ))
 }
 
 fn load_required_doc<T: DeserializeOwned>(
@@ -360,16 +388,30 @@ pub fn load_doc<T: DeserializeOwned>(
 ) -> Option<Doc<T>> {
     let text = read_text(root, path, diagnostics)?;
     let rel = relative(root, path);
-    let Some((front, body)) = split_front_matter(&text) else {
-        diagnostics.push(
-            Diagnostic::error(
-                &rel,
-                Some(Position { line: 1, column: 1 }),
-                "missing front matter",
-            )
-            .hint("start the file with a line `---`, the YAML fields, and another line `---`"),
-        );
-        return None;
+    let (front, body) = match split_front_matter(&text) {
+        FrontMatter::Found { yaml, body } => (yaml, body),
+        FrontMatter::Missing => {
+            diagnostics.push(
+                Diagnostic::error(
+                    &rel,
+                    Some(Position { line: 1, column: 1 }),
+                    "missing front matter: the file does not start with a `---` line",
+                )
+                .hint("start the file with a line `---`, the YAML fields, and another line `---`"),
+            );
+            return None;
+        }
+        FrontMatter::Unclosed => {
+            diagnostics.push(
+                Diagnostic::error(
+                    &rel,
+                    Some(Position { line: 1, column: 1 }),
+                    "the front matter opened here is never closed",
+                )
+                .hint("add a line `---` after the last front matter field, before the text"),
+            );
+            return None;
+        }
     };
     match parse_yaml::<T>(front, 1) {
         Ok(front) => Some(Doc {
@@ -379,7 +421,7 @@ pub fn load_doc<T: DeserializeOwned>(
             line_offset: 1,
         }),
         Err(diagnostic) => {
-            diagnostics.push(diagnostic.into_diagnostic(&rel, "front matter"));
+            diagnostics.push(diagnostic.into_diagnostic(&rel, "front matter", &text));
             None
         }
     }
@@ -399,27 +441,36 @@ pub fn load_yaml_file<T: DeserializeOwned>(
             text,
         }),
         Err(diagnostic) => {
-            diagnostics.push(diagnostic.into_diagnostic(&rel, "YAML"));
+            diagnostics.push(diagnostic.into_diagnostic(&rel, "rubric", &text));
             None
         }
     }
 }
 
-/// Splits `---\n<yaml>---\n<body>`; `None` when the file has no front matter.
-fn split_front_matter(text: &str) -> Option<(&str, &str)> {
-    let rest = text
+enum FrontMatter<'a> {
+    Found { yaml: &'a str, body: &'a str },
+    Missing,
+    Unclosed,
+}
+
+/// Splits `---\n<yaml>---\n<body>`.
+fn split_front_matter(text: &str) -> FrontMatter<'_> {
+    let Some(rest) = text
         .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))?;
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return FrontMatter::Missing;
+    };
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
             let yaml = &rest[..offset];
             let body = &rest[offset + line.len()..];
-            return Some((yaml, body));
+            return FrontMatter::Found { yaml, body };
         }
         offset += line.len();
     }
-    None
+    FrontMatter::Unclosed
 }
 
 /// A YAML error, not yet tied to a file.
@@ -429,11 +480,57 @@ pub struct YamlError {
 }
 
 impl YamlError {
-    fn into_diagnostic(self, file: &Path, what: &str) -> Diagnostic {
-        Diagnostic::error(file, self.at, format!("invalid {what}: {}", self.message)).hint(
-            "fix the value at this position; docs/rubric-format.md lists every field and its type",
-        )
+    /// `what` is `rubric` or `front matter`; `text` is the whole file, to
+    /// recognise an empty one.
+    fn into_diagnostic(self, file: &Path, what: &str, text: &str) -> Diagnostic {
+        let reference = if what == "rubric" {
+            "docs/rubric-format.md lists every field, its type and whether it is required"
+        } else {
+            "compare with the other files in the same folder"
+        };
+        if text.trim().is_empty() {
+            return Diagnostic::error(file, None, format!("the {what} is empty"))
+                .hint(format!("write its fields, or delete the file; {reference}"));
+        }
+        let message = &self.message;
+        let hint = if let Some(rest) = message.strip_prefix("missing field ") {
+            format!("add the required field {rest}; {reference}")
+        } else if message.starts_with("unknown field ") {
+            format!("remove the key or correct its spelling; {reference}")
+        } else if message.starts_with("unknown variant ") {
+            "use one of the values listed".to_owned()
+        } else if message.contains("tab") {
+            "indent with spaces: YAML does not allow tabs for indentation".to_owned()
+        } else if message.contains("expected mapping") && self.at.is_some_and(|p| p.line <= 1) {
+            format!("a {what} is a set of `key: value` lines; {reference}")
+        } else if message.starts_with("invalid type") || message.starts_with("expected ") {
+            format!("the value has the wrong type; {reference}")
+        } else {
+            "fix the YAML syntax here: check indentation, the `: ` after each key, and unclosed brackets or quotes".to_owned()
+        };
+        let at = if message.contains("found a tab") {
+            first_indenting_tab(text, self.at).or(self.at)
+        } else {
+            self.at
+        };
+        Diagnostic::error(file, at, format!("invalid {what}: {message}")).hint(hint)
     }
+}
+
+/// The parser reports a tab where the token it was reading began, often a
+/// line above; the author needs the tab itself.
+fn first_indenting_tab(text: &str, from: Option<Position>) -> Option<Position> {
+    let first_line = from.map_or(1, |p| p.line);
+    text.lines()
+        .zip(1u32..)
+        .skip_while(|(_, number)| *number < first_line)
+        .find_map(|(line, number)| {
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            line[..indent].find('\t').map(|column| Position {
+                line: number,
+                column: column as u32 + 1,
+            })
+        })
 }
 
 /// Parses YAML text, shifting reported lines by `line_offset` (front matter

@@ -36,10 +36,12 @@ impl Points {
     }
 }
 
+/// Saturating: validation caps every item, so a real sum never gets near
+/// the limit, and a hostile file cannot make a sum panic.
 impl std::ops::Add for Points {
     type Output = Points;
     fn add(self, other: Points) -> Points {
-        Points(self.0 + other.0)
+        Points(self.0.saturating_add(other.0))
     }
 }
 
@@ -51,7 +53,7 @@ impl std::iter::Sum for Points {
 
 impl fmt::Display for Points {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 % 2 == 0 {
+        if self.0.is_multiple_of(2) {
             write!(f, "{}", self.0 / 2)
         } else {
             write!(f, "{}.5", self.0 / 2)
@@ -62,7 +64,7 @@ impl fmt::Display for Points {
 /// Whole numbers serialise as JSON integers, so the JSON reads like the table.
 impl Serialize for Points {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.0 % 2 == 0 {
+        if self.0.is_multiple_of(2) {
             serializer.serialize_u32(self.0 / 2)
         } else {
             serializer.serialize_f64(self.as_f64())

@@ -19,17 +19,32 @@ use crate::model::*;
 /// Bands are part of the automation contract (`data-band`), so their ids are fixed.
 pub const BAND_IDS: [&str; 3] = ["excellent", "pass", "fail"];
 
+/// Ceiling on any declared or summed score, in half points (10 000 points):
+/// far above any real table, and low enough that sums can never overflow.
+const MAX_HALVES: u32 = 20_000;
+
 pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let catalogue = validate_catalogue(&raw, &mut out);
+    // References into a catalogue with unreadable files cannot be judged:
+    // the loader has already reported those files.
+    let known_indicators = catalogue
+        .as_ref()
+        .filter(|_| !raw.catalogue_incomplete)
+        .map(|c| {
+            c.indicators
+                .iter()
+                .map(|i| i.number)
+                .collect::<BTreeSet<u32>>()
+        });
     let mut rubrics: Vec<Rubric> = raw
         .rubrics
         .iter()
-        .filter_map(|file| validate_rubric(file, catalogue.as_ref(), &mut out))
+        .filter_map(|file| validate_rubric(file, known_indicators.as_ref(), &mut out))
         .collect();
-    check_rubric_ids_unique_and_bases(&raw.rubrics, &rubrics, &mut out);
+    check_rubric_ids_unique_and_bases(&raw.rubrics, &mut out);
     rubrics.sort_by(|a, b| rubric_order(a).cmp(&rubric_order(b)));
-    let evidence = crate::evidence::validate_guides(&raw, false, &mut out);
+    let evidence = crate::evidence::validate_guides(&raw, raw.catalogue_incomplete, &mut out);
 
     let Some(mut catalogue) = catalogue else {
         return (None, out);
@@ -91,7 +106,10 @@ fn validate_catalogue(raw: &RawProject, out: &mut Vec<Diagnostic>) -> Option<Cat
         });
         require_text(&doc.path, &doc.body, "the 主要督导评估 description", out);
     }
-    check_contiguous(&raw.groups, |g| &g.number, "group", out);
+    let complete = !raw.catalogue_incomplete;
+    if complete {
+        check_contiguous(&raw.groups, |g| &g.number, "group", out);
+    }
 
     let group_numbers: BTreeSet<u32> = groups.iter().map(|g| g.number).collect();
     let footnote_numbers: BTreeSet<u32> =
@@ -99,7 +117,7 @@ fn validate_catalogue(raw: &RawProject, out: &mut Vec<Diagnostic>) -> Option<Cat
     let mut indicators = Vec::new();
     for doc in unique_numbers(&raw.indicators, |i| &i.number, "indicator", out) {
         let front = &doc.front;
-        if !group_numbers.contains(&front.group.value) {
+        if complete && !group_numbers.contains(&front.group.value) {
             out.push(
                 Diagnostic::error(
                     &doc.path,
@@ -113,7 +131,7 @@ fn validate_catalogue(raw: &RawProject, out: &mut Vec<Diagnostic>) -> Option<Cat
             );
         }
         for footnote in &front.footnotes {
-            if !footnote_numbers.contains(&footnote.value) {
+            if complete && !footnote_numbers.contains(&footnote.value) {
                 out.push(
                     Diagnostic::error(
                         &doc.path,
@@ -135,7 +153,9 @@ fn validate_catalogue(raw: &RawProject, out: &mut Vec<Diagnostic>) -> Option<Cat
             used_by: Vec::new(),
         });
     }
-    check_contiguous(&raw.indicators, |i| &i.number, "indicator", out);
+    if complete {
+        check_contiguous(&raw.indicators, |i| &i.number, "indicator", out);
+    }
     indicators.sort_by_key(|i| i.number);
     groups.sort_by_key(|g| g.number);
     for group in &mut groups {
@@ -152,7 +172,7 @@ fn validate_catalogue(raw: &RawProject, out: &mut Vec<Diagnostic>) -> Option<Cat
     for doc in unique_numbers(&raw.footnotes, |f| &f.number, "footnote", out) {
         let front = &doc.front;
         for reference in std::iter::once(&front.indicator).chain(&front.applies_to) {
-            if !indicator_numbers.contains(&reference.value) {
+            if complete && !indicator_numbers.contains(&reference.value) {
                 out.push(
                     Diagnostic::error(
                         &doc.path,
@@ -302,7 +322,7 @@ fn range(numbers: &BTreeSet<u32>) -> String {
 /// Validates one rubric; `None` when it has errors.
 fn validate_rubric(
     file: &YamlFile<RawRubric>,
-    catalogue: Option<&Catalogue>,
+    known_indicators: Option<&BTreeSet<u32>>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Rubric> {
     let errors_before = out.iter().filter(|d| d.is_error()).count();
@@ -311,7 +331,8 @@ fn validate_rubric(
         file,
         ids: HashMap::new(),
         out,
-        indicator_numbers: catalogue.map(|c| c.indicators.iter().map(|i| i.number).collect()),
+        indicator_numbers: known_indicators.cloned(),
+        rejected_points: 0,
     };
 
     let stem = file
@@ -399,24 +420,31 @@ fn validate_rubric(
     };
     if let Some(declared) = declared_total
         && !stages.is_empty()
+        && ctx.rejected_points == 0
         && sum != declared
     {
         let at = raw.total.as_ref().map_or(file.at(&raw.id), |t| file.at(t));
-        let message = if raw.total.is_some() {
-            format!("the declared total is {declared} but the criteria sum to {sum}")
+        let (message, hint) = if raw.total.is_some() {
+            (
+                format!("the declared total is {declared} but the criteria sum to {sum}"),
+                "correct the points of the criteria, or the `total:`",
+            )
         } else {
-            format!("the criteria sum to {sum}, not 100")
+            (
+                format!("the criteria sum to {sum}, not 100"),
+                "correct the points of the criteria; if this rubric is not out of 100, declare its `total:`",
+            )
         };
-        ctx.out.push(Diagnostic::error(&file.path, at, message).hint(
-            "correct the points of the criteria, or declare `total:` if this rubric is not out of 100",
-        ));
+        ctx.out
+            .push(Diagnostic::error(&file.path, at, message).hint(hint));
     }
 
     let veto = raw.veto.as_ref().map(|veto| {
-        if veto.items.is_empty() {
-            ctx.out.push(
-                Diagnostic::error(&file.path, None, "`veto` has no items")
-                    .hint("list the 不合格项 under `veto: items:`, or remove `veto`"),
+        if veto.items.value.is_empty() {
+            ctx.error(
+                &veto.items,
+                "`veto` has no items",
+                "list the 不合格项 under `veto: items:`, or remove `veto`",
             );
         }
         Veto {
@@ -424,6 +452,7 @@ fn validate_rubric(
             intro: veto.intro.clone(),
             items: veto
                 .items
+                .value
                 .iter()
                 .map(|item| {
                     ctx.check_id(&item.value.id, "veto item");
@@ -480,11 +509,14 @@ pub fn content_hash(rubric: &Rubric) -> String {
 
 struct RubricCtx<'a> {
     file: &'a YamlFile<RawRubric>,
-    /// Every id in the rubric, where it was first used.
-    ids: HashMap<String, Option<Position>>,
+    /// Every id in the rubric: what first used it, and where.
+    ids: HashMap<String, (String, Option<Position>)>,
     out: &'a mut Vec<Diagnostic>,
     /// `None` when the catalogue failed to load: then references are not checked.
     indicator_numbers: Option<BTreeSet<u32>>,
+    /// How many points values were rejected so far. A sum over the rest
+    /// would only add a second, misleading subtotal error.
+    rejected_points: usize,
 }
 
 impl RubricCtx<'_> {
@@ -509,37 +541,53 @@ impl RubricCtx<'_> {
             );
         }
         let at = self.file.at(id);
-        if let Some(first) = self.ids.get(value) {
-            let first =
-                first.map_or_else(String::new, |p| format!(" (first used at line {})", p.line));
-            self.error(id, format!("duplicate id `{value}`{first}"),
-                "every stage, group, row, criterion and veto item needs an id of its own within the rubric");
+        if let Some((first_what, first_at)) = self.ids.get(value) {
+            let place = first_at.map_or_else(String::new, |p| format!(" at line {}", p.line));
+            let message =
+                format!("duplicate {what} id `{value}`: already used by a {first_what}{place}");
+            self.error(id, message,
+                "ids must be unique within a rubric (stages, groups, rows, criteria, veto items and bands share one namespace): rename this one");
         } else {
-            self.ids.insert(value.clone(), at);
+            self.ids.insert(value.clone(), (what.to_owned(), at));
         }
     }
 
     /// A positive multiple of 0.5, or a diagnostic.
     fn points(&mut self, points: &Spanned<f64>, what: &str) -> Option<Points> {
-        match Points::from_f64(points.value) {
-            Some(p) if p.halves() > 0 => Some(p),
-            _ => {
-                self.error(
-                    points,
-                    format!(
-                        "{what} points `{}` are not a positive multiple of 0.5",
-                        points.value
-                    ),
-                    "use a number like 1, 2.5 or 3",
-                );
-                None
-            }
+        let value = points.value;
+        match Points::from_f64(value) {
+            Some(p) if p.halves() > 0 && p.halves() <= MAX_HALVES => return Some(p),
+            _ => {}
         }
+        let hint = if value.is_finite() && value > f64::from(MAX_HALVES) / 2.0 {
+            format!(
+                "no rubric is worth more than {} points: check for a typo",
+                MAX_HALVES / 2
+            )
+        } else if value.is_finite() && value > 0.0 {
+            let (down, up) = ((value * 2.0).floor() / 2.0, (value * 2.0).ceil() / 2.0);
+            if down > 0.0 {
+                format!("round to a half point: {down} or {up}")
+            } else {
+                format!("round to a half point: {up}")
+            }
+        } else {
+            "every scored item is worth at least 0.5 points: give it points, or delete it"
+                .to_owned()
+        };
+        self.error(
+            points,
+            format!("{what} points must be a positive multiple of 0.5, found `{value}`"),
+            hint,
+        );
+        self.rejected_points += 1;
+        None
     }
 
     fn stage(&mut self, raw: &Spanned<RawStage>) -> Option<Stage> {
         let stage = &raw.value;
         self.check_id(&stage.id, "stage");
+        let rejected_before = self.rejected_points;
         let groups: Vec<RubricGroup> = stage.groups.iter().filter_map(|g| self.group(g)).collect();
         if stage.groups.is_empty() {
             self.error(
@@ -552,8 +600,9 @@ impl RubricCtx<'_> {
         self.check_subtotal(
             stage.points.as_ref(),
             sum,
-            &format!("stage {}", stage.title),
-            groups.len() == stage.groups.len(),
+            &format!("stage `{}`", stage.title),
+            "groups",
+            self.rejected_points == rejected_before,
         );
         Some(Stage {
             id: stage.id.value.clone(),
@@ -576,7 +625,7 @@ impl RubricCtx<'_> {
             );
         }
         let mut rows = Vec::new();
-        let mut complete = true;
+        let rejected_before = self.rejected_points;
         for raw_row in &group.rows {
             let row = &raw_row.value;
             self.check_id(&row.id, "row");
@@ -600,7 +649,6 @@ impl RubricCtx<'_> {
                     );
                 }
                 let Some(points) = self.points(&criterion.points, "criterion") else {
-                    complete = false;
                     continue;
                 };
                 criteria.push(Criterion {
@@ -625,8 +673,9 @@ impl RubricCtx<'_> {
         self.check_subtotal(
             group.points.as_ref(),
             sum,
-            &format!("group {}", group.title),
-            complete,
+            &format!("group `{}`", group.title),
+            "rows",
+            self.rejected_points == rejected_before,
         );
         Some(RubricGroup {
             id: group.id.value.clone(),
@@ -645,6 +694,7 @@ impl RubricCtx<'_> {
         declared: Option<&Spanned<f64>>,
         sum: Points,
         what: &str,
+        parts: &str,
         complete: bool,
     ) {
         let Some(declared_raw) = declared else { return };
@@ -652,7 +702,7 @@ impl RubricCtx<'_> {
             return;
         };
         if complete && declared != sum {
-            self.error(declared_raw, format!("{what} declares {declared} points but its items sum to {sum}"),
+            self.error(declared_raw, format!("{what} declares {declared} points but its {parts} add up to {sum}"),
                 "the published subtotal decides: move the row to the group/stage whose subtotal it completes, or correct the points");
         }
     }
@@ -702,6 +752,7 @@ impl RubricCtx<'_> {
     fn bands(&mut self, raw: &RawRubric, total: Points) -> Vec<Band> {
         let mut bands = Vec::new();
         let mut previous: Option<Points> = None;
+        let mut rejected = false;
         for raw_band in &raw.bands.value {
             let band = &raw_band.value;
             if !BAND_IDS.contains(&band.id.value.as_str()) {
@@ -715,14 +766,26 @@ impl RubricCtx<'_> {
             let min = match Points::from_f64(band.min.value) {
                 Some(min) => min,
                 None => {
+                    let value = band.min.value;
+                    let hint = if value.is_finite() && value > 0.0 {
+                        let halves = value * 2.0;
+                        format!(
+                            "round to a half point: {} or {}",
+                            halves.floor() / 2.0,
+                            halves.ceil() / 2.0
+                        )
+                    } else {
+                        "use a score such as 85 or 60; the lowest band starts at 0".to_owned()
+                    };
                     self.error(
                         &band.min,
                         format!(
-                            "band minimum `{}` is not a non-negative multiple of 0.5",
-                            band.min.value
+                            "band `{}` minimum must be a non-negative multiple of 0.5, found `{value}`",
+                            band.label
                         ),
-                        "use a score such as 85 or 60",
+                        hint,
                     );
+                    rejected = true;
                     continue;
                 }
             };
@@ -751,6 +814,9 @@ impl RubricCtx<'_> {
                 consequence: band.consequence.clone(),
             });
         }
+        if rejected {
+            return bands;
+        }
         let ids: Vec<&str> = bands.iter().map(|b| b.id.as_str()).collect();
         if ids != BAND_IDS && !bands.is_empty() {
             self.error(
@@ -765,10 +831,12 @@ impl RubricCtx<'_> {
                 "add excellent (min 85), pass (min 60) and fail (min 0)",
             );
         }
-        if bands.last().is_some_and(|b| b.min != Points(0)) {
+        if let (Some(band), Some(raw_band)) = (bands.last(), raw.bands.value.last())
+            && band.min != Points(0)
+        {
             self.error(
-                &raw.bands,
-                "the lowest band must start at 0",
+                &raw_band.value.min,
+                format!("the lowest band must start at 0, not {}", band.min),
                 "set `min: 0` on the `fail` band",
             );
         }
@@ -776,11 +844,7 @@ impl RubricCtx<'_> {
     }
 }
 
-fn check_rubric_ids_unique_and_bases(
-    files: &[YamlFile<RawRubric>],
-    rubrics: &[Rubric],
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_rubric_ids_unique_and_bases(files: &[YamlFile<RawRubric>], out: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for file in files {
         let id = file.value.id.value.as_str();
@@ -802,6 +866,19 @@ fn check_rubric_ids_unique_and_bases(
     }
     for file in files {
         if let Some(base) = &file.value.based_on
+            && base.value == file.value.id.value
+        {
+            out.push(
+                Diagnostic::error(
+                    &file.path,
+                    file.at(base),
+                    format!("rubric `{}` is `based_on` itself", base.value),
+                )
+                .hint("name the rubric this one adapts, e.g. `based_on: annex-1`"),
+            );
+            continue;
+        }
+        if let Some(base) = &file.value.based_on
             && !seen.contains_key(base.value.as_str())
         {
             out.push(
@@ -810,14 +887,7 @@ fn check_rubric_ids_unique_and_bases(
                     file.at(base),
                     format!("`based_on` names unknown rubric `{}`", base.value),
                 )
-                .hint(format!(
-                    "use one of: {}",
-                    rubrics
-                        .iter()
-                        .map(|r| r.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                .hint("name the id of another rubric under rubrics/, e.g. `based_on: annex-1`"),
             );
         }
     }
