@@ -1,0 +1,306 @@
+//! `dudao check` on bad input: every class of problem has a fixture, and
+//! each fixture pins the exact diagnostics, in both output formats.
+//!
+//! A fixture is a directory under `tests/fixtures/invalid/` (or `valid/`)
+//! holding a few files laid over a temporary copy of the bundled project
+//! (`content/`, `rubrics/`) at the same relative paths, plus `expected.txt`:
+//! the exact stderr of `dudao check` (for `valid/`, the summary lines of the
+//! fixture's own rubrics on stdout). The
+//! JSON expectations are derived from the same file, so the two formats can
+//! never drift apart.
+//!
+//! After changing a message on purpose, regenerate with
+//! `DUDAO_BLESS=1 cargo test --test check` and review the diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+const EXPECTED: &str = "expected.txt";
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else if entry.file_name() != EXPECTED {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of the bundled project with `fixture` laid over it.
+fn project_with(fixture: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for part in ["content", "rubrics"] {
+        copy_tree(&manifest_dir().join(part), &dir.path().join(part));
+    }
+    copy_tree(fixture, dir.path());
+    dir
+}
+
+fn dudao(args: &[&str], root: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dudao"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .expect("dudao runs")
+}
+
+fn fixtures(kind: &str) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(manifest_dir().join("tests/fixtures").join(kind))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn blessing() -> bool {
+    std::env::var_os("DUDAO_BLESS").is_some()
+}
+
+/// Compares with `expected.txt`, or rewrites it when blessing. Returns a
+/// description of the mismatch instead of panicking, so that one run
+/// reports every fixture that changed.
+fn compare(fixture: &Path, actual: &str) -> Result<String, String> {
+    let path = fixture.join(EXPECTED);
+    if blessing() {
+        fs::write(&path, actual).unwrap();
+    }
+    let expected = fs::read_to_string(&path)
+        .map_err(|e| format!("{}: {e} (run with DUDAO_BLESS=1)", path.display()))?;
+    if expected == actual {
+        Ok(expected)
+    } else {
+        Err(format!(
+            "{}:\n--- expected\n{expected}\n--- actual\n{actual}",
+            path.display()
+        ))
+    }
+}
+
+/// `error: file:line:column: message` + `  help: hint` → the JSON object
+/// `--format json` must print for the same problem.
+fn parse_human(text: &str) -> Vec<Value> {
+    let mut diagnostics: Vec<Value> = Vec::new();
+    for line in text.lines() {
+        if let Some(hint) = line.strip_prefix("  help: ") {
+            let last = diagnostics
+                .last_mut()
+                .expect("a help line follows a diagnostic");
+            last["hint"] = json!(hint);
+            continue;
+        }
+        let Some((severity, rest)) = line
+            .strip_prefix("error: ")
+            .map(|r| ("error", r))
+            .or_else(|| line.strip_prefix("warning: ").map(|r| ("warning", r)))
+        else {
+            continue;
+        };
+        let (location, message) = rest.split_once(": ").expect("location: message");
+        let mut parts = location.split(':');
+        let file = parts.next().unwrap();
+        let number =
+            |part: Option<&str>| part.map_or(Value::Null, |n| json!(n.parse::<u32>().unwrap()));
+        let line_number = number(parts.next());
+        let column = number(parts.next());
+        diagnostics.push(json!({
+            "severity": severity,
+            "file": file,
+            "line": line_number,
+            "column": column,
+            "message": message,
+            "hint": null,
+        }));
+    }
+    diagnostics
+}
+
+#[test]
+fn every_invalid_fixture_fails_with_exactly_its_diagnostics() {
+    let cases = fixtures("invalid");
+    assert!(cases.len() >= 12, "fixtures missing: {cases:?}");
+    let mut failures = Vec::new();
+    for fixture in &cases {
+        let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
+        let project = project_with(fixture);
+
+        let human = dudao(&["check"], project.path());
+        assert_eq!(human.status.code(), Some(1), "{name}: exit code");
+        assert!(human.stdout.is_empty(), "{name}: nothing on stdout");
+        let stderr = String::from_utf8(human.stderr).unwrap();
+        let expected = match compare(fixture, &stderr) {
+            Ok(expected) => expected,
+            Err(mismatch) => {
+                failures.push(mismatch);
+                continue;
+            }
+        };
+
+        let machine = dudao(&["check", "--format", "json"], project.path());
+        assert_eq!(machine.status.code(), Some(1), "{name}: exit code (json)");
+        let report: Value = serde_json::from_slice(&machine.stdout)
+            .unwrap_or_else(|e| panic!("{name}: --format json is not JSON: {e}"));
+        assert_eq!(report["ok"], json!(false), "{name}");
+        assert_eq!(report["summary"], Value::Null, "{name}");
+        let wanted = parse_human(&expected);
+        assert!(
+            !wanted.is_empty(),
+            "{name}: a failing fixture has diagnostics"
+        );
+        assert_eq!(
+            report["diagnostics"],
+            json!(wanted),
+            "{name}: json diagnostics"
+        );
+        for diagnostic in &wanted {
+            assert!(
+                diagnostic["hint"].is_string(),
+                "{name}: every error says what to do: {diagnostic}"
+            );
+        }
+        let errors = wanted.iter().filter(|d| d["severity"] == "error").count();
+        assert!(
+            expected.ends_with(&format!("check failed: {errors} error(s)\n")),
+            "{name}: the count line"
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_valid_fixture_passes_with_its_summary() {
+    let mut failures = Vec::new();
+    for fixture in fixtures("valid") {
+        let project = project_with(&fixture);
+        let output = dudao(&["check"], project.path());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}: {stderr}",
+            fixture.display()
+        );
+        // Only the fixture's own rubrics: the bundled ones come and go.
+        let own: Vec<String> = fs::read_dir(fixture.join("rubrics"))
+            .unwrap()
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        let summary: String = String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .filter(|line| {
+                line.split_whitespace()
+                    .next()
+                    .is_some_and(|id| own.iter().any(|o| o == id))
+            })
+            .map(|line| format!("{line}\n"))
+            .collect();
+        if let Err(mismatch) = compare(&fixture, &summary) {
+            failures.push(mismatch);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn the_bundled_project_is_clean() {
+    let output = dudao(&["check"], manifest_dir());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "no warnings: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("ok: 12 first-level and 33 second-level indicators, 1 footnote(s), "),
+        "{stdout}"
+    );
+    let annex = |id: &str| {
+        lines
+            .iter()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("no summary line for {id}: {stdout}"))
+            .to_string()
+    };
+    assert!(
+        annex("annex-1")
+            .contains("official total 100 (考前 28, 考中 52, 考后 20), 25 rows, 42 criteria"),
+        "{stdout}"
+    );
+    assert!(
+        annex("annex-2").contains("official total 100, 24 rows, 24 criteria"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn json_report_of_a_clean_project_is_ok_with_the_summary() {
+    let output = dudao(&["check", "--format", "json"], manifest_dir());
+    assert_eq!(output.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["ok"], json!(true));
+    assert_eq!(report["diagnostics"], json!([]));
+    let summary = report["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("ok: 12 first-level and 33 second-level"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn check_on_a_missing_root_says_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-project");
+    let output = dudao(&["check"], &missing);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let shown = missing.display();
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {shown}: the project root does not exist\n  help: run dudao in the project directory (the one holding content/ and rubrics/) or pass --root DIR\ncheck failed: 1 error(s)\n"
+        )
+    );
+}
+
+#[test]
+fn check_on_a_directory_that_is_no_project_says_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dudao(&["check", "--format", "json"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{report}");
+    assert_eq!(
+        diagnostics[0]["message"],
+        "not a dudao project: there is neither a content/ nor a rubrics/ directory here"
+    );
+    assert_eq!(diagnostics[0]["line"], Value::Null);
+}
