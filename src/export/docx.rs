@@ -27,7 +27,7 @@ const TEXT_WIDTH: u32 = PAGE_WIDTH - 2 * SIDE_MARGIN;
 
 /// Same columns as the HTML checklist: 序号, 二级指标, 评分标准, 分值, 符合,
 /// 基本符合, 不符合, 得分, 备注 — sums to TEXT_WIDTH.
-const COLUMNS: [u32; 9] = [620, 1400, 3500, 560, 580, 720, 780, 620, 1426];
+const COLUMNS: [u32; 9] = [620, 1400, 3420, 640, 580, 720, 780, 620, 1426];
 const HEADINGS: [&str; 9] = [
     "序号",
     "二级指标",
