@@ -18,6 +18,7 @@ mod indicators;
 pub mod markdown;
 mod qr;
 mod rubrics;
+mod tailor;
 pub mod theme;
 
 use std::collections::BTreeMap;
@@ -54,6 +55,8 @@ pub const PAGE_FAMILIES: &[PageFamily] = &[
     assess::render,
     office_exports,
     coverage::render,
+    tailor::render_choose,
+    tailor::render_tailor,
     api::render,
     search_index,
 ];

@@ -1,0 +1,525 @@
+/*
+ * tailor/: the rubric builder. Starts from any rubric embedded in the page
+ * (#tailor-data), lets the user switch rows and criteria on and off, edit
+ * titles, wording and points, add rows for any of the 33 indicators, rescale
+ * to 100, and fill the header; validates live with rubric-rules.js (the
+ * rules of `dudao check`); prints the checklist (the markup of
+ * templates/checklist.html, styled by checklist.css), hands the rubric to
+ * the self-assessment form (tailor/assess/, via localStorage) and downloads
+ * it as YAML for rubrics/.
+ *
+ * Classic script; needs dom.js, rubric-rules.js and tailor-model.js first.
+ * Test hooks: data-action, data-row / data-criterion, data-toggle-*,
+ * data-total, data-status, data-problems.
+ */
+(function () {
+  'use strict';
+  const app = document.getElementById('tailor-app');
+  if (!app) return;
+  const { h, fill } = globalThis.DudaoDom;
+  const Rules = globalThis.DudaoRubricRules;
+  const M = globalThis.DudaoTailorModel;
+
+  const data = JSON.parse(document.getElementById('tailor-data').textContent);
+  const root = app.getAttribute('data-root') || '';
+  const rubrics = new Map(data.rubrics.map((r) => [r.id, r]));
+  const indicators = new Map(data.indicators.map((i) => [i.number, i]));
+  const catalogueGroups = new Map(data.groups.map((g) => [g.number, g]));
+  const SAVE_KEY = 'dudao.tailor.work';
+  const HANDOFF_KEY = 'dudao.tailor.handoff';
+
+  const $ = (selector) => app.querySelector(selector);
+  const $$ = (selector) => Array.from(app.querySelectorAll(selector));
+  const fmt = (points) => (Number.isFinite(points) ? String(points) : '—');
+
+  /** Everything the user is editing; autosaved. */
+  let state = null;
+  let raw = null;
+  let problems = [];
+
+  // ---- start, save, restore ----------------------------------------------------
+
+  function fresh(baseId) {
+    const base = rubrics.get(baseId) || data.rubrics[0];
+    return {
+      version: 1,
+      base: base.id,
+      work: M.fromModel(base),
+      meta: { id: `${base.id}-custom`, title: `${base.title}（定制）`, rationale: '', rationaleEdited: false },
+      header: { institution: '', date: '', supervisors: '' },
+      counter: 0,
+    };
+  }
+
+  /** A saved state is used only if it still makes a rubric the rules can read. */
+  function restore() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(SAVE_KEY) || 'null');
+      if (!saved || saved.version !== 1 || !rubrics.has(saved.base) || !saved.work || !saved.meta || !saved.header) return null;
+      const probe = M.toRaw(saved.work, saved.meta);
+      if (Rules.validate(probe, { fileStem: probe.id }).some((d) => d.code === 'schema')) return null;
+      return saved;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function save() {
+    try {
+      localStorage.setItem(SAVE_KEY, JSON.stringify(state));
+    } catch (err) {
+      // Storage full or disabled: the builder still works, it just forgets.
+    }
+  }
+
+  function start(baseId) {
+    state = fresh(baseId);
+    renderAll();
+  }
+
+  // ---- derived values ----------------------------------------------------------
+
+  function summary() {
+    const base = rubrics.get(state.base);
+    const baseCriteria = new Map();
+    for (const s of base.stages) for (const g of s.groups) for (const r of g.rows) for (const c of r.criteria) baseCriteria.set(c.id, c);
+    let rowsOff = 0;
+    let criteriaOff = 0;
+    let rowsAdded = 0;
+    let changed = 0;
+    for (const s of state.work.stages) for (const g of s.groups) for (const r of g.rows) {
+      if (r.added) rowsAdded++;
+      else if (!r.on) rowsOff++;
+      for (const c of r.criteria) {
+        if (!r.on) continue;
+        if (!c.on) { criteriaOff++; continue; }
+        const was = baseCriteria.get(c.id);
+        if (was && (was.text !== c.text || Number(was.points) !== Number(c.points))) changed++;
+      }
+    }
+    const parts = [];
+    if (rowsOff) parts.push(`停用 ${rowsOff} 行`);
+    if (criteriaOff) parts.push(`停用 ${criteriaOff} 条评分标准`);
+    if (rowsAdded) parts.push(`新增 ${rowsAdded} 行`);
+    if (changed) parts.push(`修改 ${changed} 条评分标准的文字或分值`);
+    return `依据通知附件1备注4、备注5，以《${base.title}》为基础定制${parts.length ? '：' + parts.join('，') : '，内容未改动'}。`;
+  }
+
+  function meta() {
+    return {
+      id: state.meta.id.trim(),
+      title: state.meta.title,
+      based_on: state.base,
+      rationale: state.meta.rationaleEdited ? state.meta.rationale : summary(),
+    };
+  }
+
+  function check() {
+    raw = M.toRaw(state.work, meta());
+    problems = Rules.validate(raw, { fileStem: raw.id, rubricIds: data.rubrics.map((r) => r.id) });
+    // dudao check would also refuse two rubric files with one id.
+    if (rubrics.has(raw.id)) {
+      problems.push({ severity: 'error', code: 'duplicate-rubric-id', path: 'id', message: `编号“${raw.id}”已被现有评分表使用，放入 rubrics/ 后会与之冲突，请换一个编号` });
+    }
+  }
+
+  // ---- rendering ---------------------------------------------------------------
+
+  function renderAll() {
+    $('#tailor-base').value = state.base;
+    for (const input of $$('[data-meta]')) {
+      const key = input.getAttribute('data-meta');
+      input.value = key === 'rationale' ? meta().rationale : state.meta[key];
+    }
+    for (const input of $$('[data-header]')) input.value = state.header[input.getAttribute('data-header')] || '';
+    renderRows();
+    renderAddForm();
+    refresh();
+  }
+
+  function renderRows() {
+    const blocks = state.work.stages.map((stage) => {
+      const groups = stage.groups.map((group) => h('section', { class: 't-group', 'data-group': group.id },
+        h('h4', {}, group.title, ' ', h('span', { class: 't-subtotal' }, '小计 ', h('output', { 'data-group-total': group.id }), ' 分')),
+        group.rows.map(renderRow)));
+      if (!state.work.has_stages) return groups;
+      return h('section', { class: 't-stage', 'data-stage': stage.id },
+        h('h3', {}, stage.title, ' ', h('span', { class: 't-subtotal' }, '小计 ', h('output', { 'data-stage-total': stage.id }), ' 分')),
+        groups);
+    });
+    fill($('#tailor-rows'), blocks);
+  }
+
+  function renderRow(row) {
+    const id = row.id;
+    return h('div', { class: 't-row', 'data-row': id, 'data-on': String(row.on) },
+      h('div', { class: 't-row-head' },
+        h('label', { class: 't-switch' },
+          h('input', { type: 'checkbox', 'data-toggle-row': id, checked: row.on }),
+          h('span', { class: 'visually-hidden' }, `启用“${row.title}”`)),
+        h('label', { class: 'visually-hidden', for: `row-title-${id}` }, '二级指标名称'),
+        h('input', { class: 't-row-title', id: `row-title-${id}`, 'data-row-title': id, value: row.title }),
+        h('span', { class: 't-row-meta' }, '对应指标 ', row.indicators.join('、'), ' · ', h('output', { 'data-row-total': id }), ' 分'),
+        row.added ? h('button', { type: 'button', class: 'link-button', 'data-remove-row': id }, '删除此行') : null),
+      h('details', { class: 't-explanation', open: row.added || null },
+        h('summary', {}, '指标说明'),
+        row.indicators.map((n) => {
+          const i = indicators.get(n);
+          return i ? h('p', {}, h('strong', {}, `${n}. ${i.title}`), '：', i.explanation) : null;
+        })),
+      h('ol', { class: 't-criteria' }, row.criteria.map((c) => renderCriterion(row, c))),
+      h('p', {}, h('button', { type: 'button', class: 'link-button', 'data-add-criterion': id }, '添加评分标准')));
+  }
+
+  function renderCriterion(row, c) {
+    const id = c.id;
+    return h('li', { class: 't-criterion', 'data-criterion': id, 'data-on': String(c.on) },
+      h('label', { class: 't-switch' },
+        h('input', { type: 'checkbox', 'data-toggle-criterion': id, checked: c.on }),
+        h('span', { class: 'visually-hidden' }, '启用此条评分标准')),
+      h('label', { class: 'visually-hidden', for: `text-${id}` }, '评分标准'),
+      h('textarea', { id: `text-${id}`, 'data-criterion-text': id, rows: 2, placeholder: '写出可逐条判定的评分标准' }, c.text),
+      h('label', { class: 't-points' },
+        h('input', { type: 'number', step: '0.5', min: '0.5', inputmode: 'decimal', 'data-criterion-points': id, value: fmt(Number(c.points)) }),
+        ' 分'),
+      c.added ? h('button', { type: 'button', class: 'link-button', 'data-remove-criterion': id }, '删除') : null);
+  }
+
+  function renderAddForm() {
+    fill($('#tailor-add-indicator'), data.indicators.map((i) => {
+      const g = catalogueGroups.get(i.group);
+      return h('option', { value: i.number }, `${i.number}. ${i.title}（${g ? g.numeral + '、' + g.title : ''}）`);
+    }));
+    const options = [];
+    for (const s of state.work.stages) {
+      for (const g of s.groups) options.push(h('option', { value: g.id }, (s.title ? s.title + ' · ' : '') + g.title));
+    }
+    options.push(h('option', { value: '' }, '新建一级指标（用该指标所属的一级指标名称）'));
+    fill($('#tailor-add-group'), options);
+    showExplanation();
+  }
+
+  function showExplanation() {
+    const i = indicators.get(Number($('#tailor-add-indicator').value));
+    if (!i) return;
+    const g = catalogueGroups.get(i.group);
+    fill($('#tailor-add-explanation'),
+      h('p', { class: 't-explanation-title' }, `指标 ${i.number}：${i.title}`, g ? `（一级指标${g.numeral}、${g.title}）` : ''),
+      h('p', {}, i.explanation));
+  }
+
+  /** Totals, subtotals, problems and buttons: everything that follows from the data. */
+  function refresh() {
+    check();
+    const halvesOf = (criteria) => criteria.reduce((sum, c) => sum + (c.on ? Math.round(Number(c.points) * 2) || 0 : 0), 0);
+    for (const s of state.work.stages) {
+      let stageHalves = 0;
+      for (const g of s.groups) {
+        let groupHalves = 0;
+        for (const r of g.rows) {
+          const rowHalves = halvesOf(r.criteria);
+          setOutput(`[data-row-total="${r.id}"]`, rowHalves);
+          if (r.on) groupHalves += rowHalves;
+          const el = app.querySelector(`[data-row="${r.id}"]`);
+          if (el) el.setAttribute('data-on', String(r.on));
+          for (const c of r.criteria) {
+            const ce = app.querySelector(`[data-criterion="${c.id}"]`);
+            if (!ce) continue;
+            ce.setAttribute('data-on', String(c.on && r.on));
+            const input = ce.querySelector('[data-criterion-points]');
+            input.setAttribute('aria-invalid', String(c.on && r.on && Rules.positiveHalves(Number(c.points)) === null));
+          }
+        }
+        setOutput(`[data-group-total="${g.id}"]`, groupHalves);
+        stageHalves += groupHalves;
+      }
+      setOutput(`[data-stage-total="${s.id}"]`, stageHalves);
+    }
+    const total = M.totalHalves(state.work) / 2;
+    $('#tailor-total').textContent = fmt(total);
+    const ok = problems.length === 0;
+    const status = $('#tailor-status');
+    status.textContent = ok ? '检查通过，可打印、在线评分或下载' : `发现 ${problems.length} 个问题`;
+    app.setAttribute('data-valid', String(ok));
+    fill($('#tailor-problems'), ok
+      ? h('li', { class: 'ok' }, '未发现问题。')
+      : problems.map((p) => h('li', { 'data-code': p.code }, p.message)));
+    if (!state.meta.rationaleEdited) $('#tailor-rationale').value = meta().rationale;
+    save();
+  }
+
+  function setOutput(selector, halves) {
+    const out = app.querySelector(selector);
+    if (out) out.textContent = fmt(halves / 2);
+  }
+
+  function message(text, kind) {
+    const el = $('#tailor-message');
+    el.hidden = false;
+    el.setAttribute('data-kind', kind || 'info');
+    el.textContent = text;
+  }
+
+  // ---- finding things ----------------------------------------------------------
+
+  function allRows() {
+    return state.work.stages.flatMap((s) => s.groups.flatMap((g) => g.rows.map((r) => ({ s, g, r }))));
+  }
+
+  function findRow(id) {
+    return allRows().find((x) => x.r.id === id);
+  }
+
+  function findCriterion(id) {
+    for (const { r } of allRows()) {
+      const c = r.criteria.find((x) => x.id === id);
+      if (c) return { r, c };
+    }
+    return null;
+  }
+
+  /** An id no stage, group, row, criterion, veto item or band uses yet. */
+  function uniqueId(prefix) {
+    const used = new Set(['excellent', 'pass', 'fail']);
+    for (const s of state.work.stages) {
+      used.add(s.id);
+      for (const g of s.groups) {
+        used.add(g.id);
+        for (const r of g.rows) {
+          used.add(r.id);
+          for (const c of r.criteria) used.add(c.id);
+        }
+      }
+    }
+    if (state.work.veto) for (const i of state.work.veto.items) used.add(i.id);
+    let id;
+    do { state.counter++; id = `${prefix}-${state.counter}`; } while (used.has(id));
+    return id;
+  }
+
+  // ---- actions -----------------------------------------------------------------
+
+  function addRow() {
+    const number = Number($('#tailor-add-indicator').value);
+    const indicator = indicators.get(number);
+    if (!indicator) return;
+    const row = {
+      on: true, added: true, id: uniqueId('added-row'), title: indicator.title, indicators: [number],
+      criteria: [{ on: true, added: true, id: uniqueId('added'), text: '', points: 1 }],
+    };
+    const groupId = $('#tailor-add-group').value;
+    let target = null;
+    for (const s of state.work.stages) for (const g of s.groups) if (g.id === groupId) target = g;
+    if (!target) {
+      const cg = catalogueGroups.get(indicator.group);
+      target = { id: uniqueId('added-group'), title: cg ? cg.title : indicator.title, rows: [] };
+      state.work.stages[state.work.stages.length - 1].groups.push(target);
+    }
+    target.rows.push(row);
+    renderRows();
+    renderAddForm();
+    $('#tailor-add-group').value = target.id;
+    refresh();
+    const text = app.querySelector(`[data-criterion="${row.criteria[0].id}"] textarea`);
+    if (text) text.focus();
+    message(`已添加“${indicator.title}”一行（1分）：请写出评分标准，再按需要调整分值。`);
+  }
+
+  function download() {
+    if (problems.length) return message('请先解决“检查结果”中的问题，再下载。', 'error');
+    const base = rubrics.get(state.base);
+    const yaml = M.toYaml(raw, [
+      `dudao 派生评分表，非官方文本；以《${base.title}》（${base.id}）为基础，在“评分表定制”页面生成。`,
+      '放入项目的 rubrics/ 目录后运行 dudao check 和 dudao build。',
+    ]);
+    const url = URL.createObjectURL(new Blob([yaml], { type: 'application/yaml;charset=utf-8' }));
+    const a = h('a', { href: url, download: `${raw.id}.yaml` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    message(`已下载 ${raw.id}.yaml。`);
+  }
+
+  /** Header labels of the rubric → what the user typed for them. */
+  function headerValues(fields) {
+    const values = {};
+    for (const field of fields) {
+      if (field.includes('机构名称')) values[field] = state.header.institution;
+      else if (field.includes('日期')) values[field] = state.header.date;
+      else if (field.includes('督导') && field.includes('员')) values[field] = state.header.supervisors;
+    }
+    return values;
+  }
+
+  function assess() {
+    if (problems.length) return message('请先解决“检查结果”中的问题，再进行在线评分。', 'error');
+    try {
+      localStorage.setItem(HANDOFF_KEY, JSON.stringify({ version: 1, raw: raw, header: headerValues(raw.header_fields) }));
+    } catch (err) {
+      return message('浏览器不允许本地存储，无法转到在线评分；请下载 YAML 后用 dudao build 生成评分页面。', 'error');
+    }
+    window.location.href = `${root}tailor/assess/index.html`;
+  }
+
+  function print() {
+    if (problems.length) return message('请先解决“检查结果”中的问题，再打印。', 'error');
+    renderSheet(M.toModel(raw));
+    window.print();
+  }
+
+  // ---- the printable sheet: the markup of templates/checklist.html -------------
+
+  function renderSheet(rubric) {
+    const values = headerValues(rubric.header_fields);
+    const box = () => h('span', { class: 'box', 'aria-hidden': 'true' });
+    const cells = () => [h('td', { class: 'tick' }, box()), h('td', { class: 'tick' }, box()), h('td', { class: 'tick' }, box())];
+    let number = 0;
+    const bodies = [];
+    rubric.stages.forEach((stage, si) => {
+      stage.groups.forEach((group, gi) => {
+        group.rows.forEach((row, ri) => {
+          const trs = [];
+          if (ri === 0 && gi === 0 && stage.title) trs.push(h('tr', { class: 'stage-heading' }, h('th', { colspan: 9, scope: 'rowgroup' }, `${stage.title}（${stage.points} 分）`)));
+          if (ri === 0) trs.push(h('tr', { class: 'group-heading' }, h('th', { colspan: 9, scope: 'rowgroup' }, `${group.title}（${group.points} 分）`)));
+          row.criteria.forEach((c, ci) => {
+            number++;
+            trs.push(h('tr', { id: `c-${c.id}` },
+              h('td', { class: 'no' }, number),
+              ci === 0 ? h('th', { scope: 'row', class: 'row-title', rowspan: row.criteria.length }, row.title) : null,
+              h('td', { class: 'text' }, c.text),
+              h('td', { class: 'pts' }, c.points),
+              cells(),
+              h('td', { class: 'score' }), h('td', { class: 'remark' })));
+          });
+          if (ri === group.rows.length - 1) {
+            trs.push(subtotalRow('subtotal group-subtotal', `${group.title} 小计`, group.points));
+            if (gi === stage.groups.length - 1 && stage.title) trs.push(subtotalRow('subtotal stage-subtotal', `${stage.title} 小计`, stage.points));
+          }
+          bodies.push(h('tbody', { class: 'block', id: `row-${row.id}` }, trs));
+        });
+      });
+      void si;
+    });
+    bodies.push(h('tbody', { class: 'block' }, subtotalRow('total', '合计', rubric.total)));
+
+    const veto = rubric.veto ? h('section', { class: 'sheet-veto' },
+      h('h2', {}, rubric.veto.title),
+      rubric.veto.intro ? h('p', {}, rubric.veto.intro) : null,
+      h('table', { class: 'veto-table' },
+        h('thead', {}, h('tr', {}, ['序号', '情形', '有', '无'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, rubric.veto.items.map((item, i) => h('tr', { id: `veto-${item.id}` },
+          h('td', { class: 'no' }, i + 1), h('td', { class: 'text' }, item.text),
+          h('td', { class: 'tick' }, box()), h('td', { class: 'tick' }, box()))))),
+      h('div', { class: 'behaviour' }, h('p', { class: 'sheet-field-label' }, '行为描述：'),
+        h('span', { class: 'fill-line' }), h('span', { class: 'fill-line' }), h('span', { class: 'fill-line' }))) : null;
+
+    const bandRule = rubric.bands.map((band, i) => {
+      if (i === 0) return `${band.label} ≥ ${band.min} 分`;
+      if (band.min === 0) return `${band.label} < ${rubric.bands[i - 1].min} 分`;
+      return `${band.label} ${band.min} 分至 ${rubric.bands[i - 1].min} 分（不含）`;
+    }).join('；') + (rubric.veto ? `；出现“${rubric.veto.title}”所列情形之一的，记为不合格` : '') + '。';
+
+    const base = rubrics.get(rubric.based_on);
+    fill(document.getElementById('tailor-sheet'), h('article', { class: 'sheet', id: `checklist-${rubric.id}` },
+      h('header', { class: 'sheet-head' },
+        h('h1', {}, rubric.title),
+        h('p', { class: 'sheet-source' }, `dudao 派生评分表，非官方文本${base ? `；改编自《${base.title}》` : ''} · 满分 ${rubric.total} 分`),
+        h('div', { class: 'sheet-fields' }, rubric.header_fields.map((field, i) => h('div', { class: 'sheet-field' + (i === 0 ? ' sheet-field-wide' : '') },
+          h('span', { class: 'sheet-field-label' }, `${field}：`), h('span', { class: 'fill-line', 'data-header-value': field }, values[field] || '')))),
+        h('p', { class: 'sheet-rule' }, h('strong', {}, '评分规则：'), `${rubric.scoring_rule}。在对应方框内打“√”，并填写得分。`)),
+      h('table', { class: 'checklist' },
+        h('colgroup', {}, ['col-no', 'col-row', 'col-text', 'col-pts', 'col-tick', 'col-tick', 'col-tick', 'col-score', 'col-remark'].map((c) => h('col', { class: c }))),
+        h('thead', {}, h('tr', {}, ['序号', '二级指标', '评分标准', '分值', '符合', ['基本', h('br'), '符合'], ['不', h('br'), '符合'], '得分', '备注'].map((t) => h('th', { scope: 'col' }, t)))),
+        bodies),
+      veto,
+      h('section', { class: 'sheet-result' },
+        h('h2', {}, '督导结果'),
+        h('p', { class: 'result-line' }, '总得分：', h('span', { class: 'fill-short' }), ' 分　　督导结果：', rubric.bands.map((b) => [box(), ` ${b.label}　`])),
+        h('p', { class: 'band-rule' }, `判定规则：${bandRule}`)),
+      h('section', { class: 'sheet-signatures' },
+        ['督导(组)员签字：', '被督导机构负责人签字：'].map((who) => h('div', { class: 'signature' },
+          h('span', {}, who), h('span', { class: 'fill-line' }), h('span', {}, '日期：'), h('span', { class: 'fill-date' }, '年　　月　　日')))),
+      rubric.notes.length ? h('section', { class: 'sheet-notes' }, h('h2', {}, '说明'), h('ol', {}, rubric.notes.map((n) => h('li', {}, n)))) : null));
+  }
+
+  function subtotalRow(cls, label, points) {
+    return h('tr', { class: cls },
+      h('th', { colspan: 3, scope: 'row' }, label), h('td', { class: 'pts' }, points),
+      h('td', { colspan: 3 }), h('td', { class: 'score' }), h('td'));
+  }
+
+  // ---- wiring ------------------------------------------------------------------
+
+  app.addEventListener('click', (event) => {
+    const target = event.target.closest('button');
+    if (!target) return;
+    const action = target.getAttribute('data-action');
+    if (action === 'load') start($('#tailor-base').value);
+    else if (action === 'rescale') {
+      if (M.rescale(state.work, 100)) {
+        renderRows();
+        refresh();
+        message('已按原有比例调整为100分（每项为0.5分的整数倍，合计恰为100分）。');
+      } else {
+        message('无法调整：没有启用的评分标准，或评分标准多于200条。', 'error');
+      }
+    } else if (action === 'add-row') addRow();
+    else if (action === 'download') download();
+    else if (action === 'assess') assess();
+    else if (action === 'print') print();
+    else if (target.hasAttribute('data-add-criterion')) {
+      const found = findRow(target.getAttribute('data-add-criterion'));
+      found.r.criteria.push({ on: true, added: true, id: uniqueId('added'), text: '', points: 1 });
+      renderRows();
+      refresh();
+    } else if (target.hasAttribute('data-remove-row')) {
+      const found = findRow(target.getAttribute('data-remove-row'));
+      found.g.rows.splice(found.g.rows.indexOf(found.r), 1);
+      state.work.stages.forEach((s) => { s.groups = s.groups.filter((g) => g.rows.length > 0 || !g.id.startsWith('added-group')); });
+      renderRows();
+      renderAddForm();
+      refresh();
+    } else if (target.hasAttribute('data-remove-criterion')) {
+      const found = findCriterion(target.getAttribute('data-remove-criterion'));
+      found.r.criteria.splice(found.r.criteria.indexOf(found.c), 1);
+      renderRows();
+      refresh();
+    }
+  });
+
+  app.addEventListener('change', (event) => {
+    const t = event.target;
+    if (t.id === 'tailor-base') return start(t.value);
+    if (t.id === 'tailor-add-indicator') return showExplanation();
+    if (t.hasAttribute('data-toggle-row')) findRow(t.getAttribute('data-toggle-row')).r.on = t.checked;
+    else if (t.hasAttribute('data-toggle-criterion')) findCriterion(t.getAttribute('data-toggle-criterion')).c.on = t.checked;
+    else return;
+    refresh();
+  });
+
+  app.addEventListener('input', (event) => {
+    const t = event.target;
+    if (t.hasAttribute('data-meta')) {
+      const key = t.getAttribute('data-meta');
+      state.meta[key] = t.value;
+      if (key === 'rationale') state.meta.rationaleEdited = true;
+    } else if (t.hasAttribute('data-header')) {
+      state.header[t.getAttribute('data-header')] = t.value;
+    } else if (t.hasAttribute('data-row-title')) {
+      findRow(t.getAttribute('data-row-title')).r.title = t.value;
+    } else if (t.hasAttribute('data-criterion-text')) {
+      findCriterion(t.getAttribute('data-criterion-text')).c.text = t.value;
+    } else if (t.hasAttribute('data-criterion-points')) {
+      findCriterion(t.getAttribute('data-criterion-points')).c.points = t.value === '' ? 0 : Number(t.value);
+    } else {
+      return;
+    }
+    refresh();
+  });
+
+  const from = /(?:^#|&)from=([a-z0-9-]+)/.exec(window.location.hash);
+  state = (from && rubrics.has(from[1])) ? fresh(from[1]) : (restore() || fresh('annex-1'));
+  app.hidden = false;
+  renderAll();
+})();
