@@ -106,29 +106,70 @@ fn exports_are_byte_identical_from_build_to_build() {
         }
     }
     // Two separate processes too: hash-map seeds differ between processes.
-    let first = tempfile::tempdir().unwrap();
     let second = tempfile::tempdir().unwrap();
-    for dir in [first.path(), second.path()] {
-        let out = dir.join("site");
-        let status = Command::new(env!("CARGO_BIN_EXE_dudao"))
-            .args(["build", "--root", PROJECT, "--output"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-    }
+    build_site(&second.path().join("site"));
     for path in exports().keys() {
-        let a = fs::read(first.path().join("site").join(path)).unwrap();
+        let a = fs::read(built_site().join(path)).unwrap();
         let b = fs::read(second.path().join("site").join(path)).unwrap();
         assert!(a == b, "{path} differs between two `dudao build` runs");
         assert!(
             a == exports()[path],
             "{path}: `dudao build` wrote other bytes than rubric_exports"
         );
+    }
+}
+
+fn build_site(out: &Path) {
+    let output = Command::new(env!("CARGO_BIN_EXE_dudao"))
+        .args(["build", "--root", PROJECT, "--output"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The bundled project built once by `dudao build`, shared by the tests.
+fn built_site() -> &'static Path {
+    static SITE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        build_site(&dir.path().join("site"));
+        dir
+    })
+    .path()
+    .join("site")
+    .leak()
+}
+
+#[test]
+fn rubric_and_checklist_pages_link_to_both_downloads() {
+    for rubric in &project().rubrics {
+        let id = &rubric.id;
+        let page =
+            fs::read_to_string(built_site().join(format!("rubrics/{id}/index.html"))).unwrap();
+        let checklist =
+            fs::read_to_string(built_site().join(format!("rubrics/{id}/checklist/index.html")))
+                .unwrap();
+        for ext in ["docx", "xlsx"] {
+            assert!(
+                page.contains(&format!("href=\"{id}.{ext}\" download")),
+                "rubric page {id} lacks the .{ext} link"
+            );
+            assert!(
+                checklist.contains(&format!("href=\"../{id}.{ext}\" download")),
+                "checklist page {id} lacks the .{ext} link"
+            );
+            // The links resolve: the file sits next to the rubric page.
+            assert!(
+                built_site()
+                    .join(format!("rubrics/{id}/{id}.{ext}"))
+                    .is_file()
+            );
+        }
     }
 }
 
