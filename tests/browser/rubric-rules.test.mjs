@@ -45,7 +45,7 @@ const RUST_CLASSES = [
   [/above the total/, 'band-above-total'],
   [/must start below the band before it/, 'band-order'],
   [/bands must be exactly excellent, pass, fail/, 'band-set'],
-  [/^no bands$/, 'no-bands'],
+  [/^(the rubric has )?no bands$/, 'no-bands'],
   [/the lowest band must start at 0/, 'band-floor'],
   [/is `based_on` itself/, 'based-on-self'],
   [/`based_on` names unknown rubric/, 'unknown-base'],
