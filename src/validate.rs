@@ -405,7 +405,12 @@ fn validate_rubric(
             Vec::new()
         }
     };
-    if stages.is_empty() && (raw.stages.is_some() || raw.groups.is_some()) {
+    let empty_list = match (&raw.stages, &raw.groups) {
+        (Some(stages), None) => stages.is_empty(),
+        (None, Some(groups)) => groups.is_empty(),
+        _ => false, // reported above
+    };
+    if empty_list {
         ctx.error(
             &raw.id,
             "the rubric has no rows",
@@ -419,7 +424,7 @@ fn validate_rubric(
         None => Some(Points::from_f64(100.0).expect("100 is a valid score")),
     };
     if let Some(declared) = declared_total
-        && !stages.is_empty()
+        && stages.iter().any(|s| !s.groups.is_empty())
         && ctx.rejected_points == 0
         && sum != declared
     {
@@ -827,7 +832,7 @@ impl RubricCtx<'_> {
         } else if bands.is_empty() {
             self.error(
                 &raw.bands,
-                "no bands",
+                "the rubric has no bands",
                 "add excellent (min 85), pass (min 60) and fail (min 0)",
             );
         }
