@@ -273,34 +273,3 @@ fn json_report_of_a_clean_project_is_ok_with_the_summary() {
         "{summary}"
     );
 }
-
-#[test]
-fn check_on_a_missing_root_says_so_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("no-such-project");
-    let output = dudao(&["check"], &missing);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    let shown = missing.display();
-    assert_eq!(
-        stderr,
-        format!(
-            "error: {shown}: the project root does not exist\n  help: run dudao in the project directory (the one holding content/ and rubrics/) or pass --root DIR\ncheck failed: 1 error(s)\n"
-        )
-    );
-}
-
-#[test]
-fn check_on_a_directory_that_is_no_project_says_so_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = dudao(&["check", "--format", "json"], dir.path());
-    assert_eq!(output.status.code(), Some(1));
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let diagnostics = report["diagnostics"].as_array().unwrap();
-    assert_eq!(diagnostics.len(), 1, "{report}");
-    assert_eq!(
-        diagnostics[0]["message"],
-        "not a dudao project: there is neither a content/ nor a rubrics/ directory here"
-    );
-    assert_eq!(diagnostics[0]["line"], Value::Null);
-}
