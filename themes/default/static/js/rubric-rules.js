@@ -281,26 +281,23 @@
 
     const hasStages = doc.stages != null;
     const hasGroups = doc.groups != null;
-    let stageCount = 0;
     let sum = 0;
     if (hasStages && !hasGroups) {
       doc.stages.forEach((s, i) => { sum += stage(s, `stages[${i}]`); });
-      stageCount = doc.stages.length;
     } else if (hasGroups && !hasStages) {
       doc.groups.forEach((g, i) => { sum += group(g, `groups[${i}]`); });
-      stageCount = 1;
     } else if (hasStages && hasGroups) {
       error('stages-and-groups', 'id', '评分表不能同时有 stages 和 groups');
     } else {
       error('no-rows', 'id', '评分表没有任何行：请添加 stages 或 groups');
     }
-    if (stageCount === 0 && (hasStages || hasGroups)) {
-      error('no-rows', 'id', '评分表没有任何行');
-    }
+    const emptyList = hasStages !== hasGroups && (hasStages ? doc.stages : doc.groups).length === 0;
+    if (emptyList) error('no-rows', 'id', '评分表没有任何行');
+    const anyGroups = hasStages !== hasGroups && (hasStages ? doc.stages.some((s) => s.groups.length > 0) : doc.groups.length > 0);
 
     let declaredTotal = 200;
     if (doc.total != null) declaredTotal = points(doc.total, '总分', 'total');
-    if (declaredTotal !== null && stageCount > 0 && rejected === 0 && sum !== declaredTotal) {
+    if (declaredTotal !== null && anyGroups && rejected === 0 && sum !== declaredTotal) {
       error('total-mismatch', doc.total != null ? 'total' : 'id', doc.total != null
         ? `总分标明 ${show(declaredTotal)} 分，但各评分标准合计 ${show(sum)} 分`
         : `各评分标准合计 ${show(sum)} 分，不是 100 分`);
