@@ -178,7 +178,8 @@ impl<'a> Site<'a> {
         page: &str,
         extra: Value,
     ) -> Result<String, Diagnostics> {
-        let root = root_prefix(path);
+        // Only `../` repeated: marked safe so hrefs read `../../x`, not `..&#x2f;`.
+        let root = Value::from_safe_string(root_prefix(path));
         let context = context! {
             root,
             page,
