@@ -12,11 +12,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Position, relative};
 use crate::load::{self, CONTENT_DIR, Doc, RawProject, RawRubric, Spanned, YamlFile};
-use crate::model::{Evidence, Guide, GuideTarget, Requirement, RequirementKind};
+use crate::model::{Evidence, Guide, GuideTarget, Kind, Project, Requirement, RequirementKind};
 
 /// Where guides live, relative to the project root.
 pub const EVIDENCE_DIR: &str = "evidence";
@@ -621,4 +621,164 @@ fn range<'a>(numbers: impl Iterator<Item = &'a u32>) -> String {
         (Some(first), Some(last)) => format!("{first}–{last}"),
         _ => "none yet".to_owned(),
     }
+}
+
+// ---- Requirements, for the `requirements/` page and for search ----
+
+/// One line of the `requirements/` page.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementEntry<'a> {
+    pub requirement: &'a Requirement,
+    pub kind_label: &'static str,
+    /// The number with its unit, as a reader says it: `5 工作日`,
+    /// `85%`, `每 3–5 年`.
+    pub amount: String,
+    /// Where the number is set, as a reader names it.
+    pub source: String,
+    /// Site-relative URL of that place.
+    pub url: String,
+    /// The search key of that place (`indicator:14`, `row:annex-2/item-count`).
+    pub place: String,
+    /// The title of that place (the indicator's or the row's).
+    pub place_title: &'a str,
+    /// Official rubric or catalogue (true), or a rubric of ours.
+    pub official: bool,
+}
+
+/// Every requirement once, in the order of the site: indicators 1–33, then
+/// each rubric's criteria in table order. Guides a derived rubric inherits
+/// are not repeated.
+pub fn requirement_entries<'a>(project: &'a Project) -> Vec<RequirementEntry<'a>> {
+    let mut entries = Vec::new();
+    let mut push = |guide: &'a Guide, place: RequirementEntry<'a>| {
+        entries.extend(
+            guide
+                .requirements
+                .iter()
+                .map(|requirement| RequirementEntry {
+                    requirement,
+                    kind_label: requirement.kind.label(),
+                    amount: amount(requirement),
+                    ..place.clone()
+                }),
+        );
+    };
+    for indicator in &project.catalogue.indicators {
+        let Some(guide) = project.evidence.indicator(indicator.number) else {
+            continue;
+        };
+        let Some(first) = guide.requirements.first() else {
+            continue;
+        };
+        push(
+            guide,
+            RequirementEntry::place(
+                first,
+                format!("指标 {} {}", indicator.number, indicator.title),
+                format!("indicators/{}/index.html#evidence", indicator.number),
+                format!("indicator:{}", indicator.number),
+                &indicator.title,
+                true,
+            ),
+        );
+    }
+    for rubric in &project.rubrics {
+        let short = rubric
+            .source
+            .as_deref()
+            .and_then(|s| s.rsplit(' ').next())
+            .unwrap_or(&rubric.title);
+        for (number, (_, _, row, criterion)) in rubric
+            .rows()
+            .flat_map(|(s, g, r)| r.criteria.iter().map(move |c| (s, g, r, c)))
+            .enumerate()
+        {
+            let Some(guide) = project.evidence.criterion(&rubric.id, &criterion.id) else {
+                continue;
+            };
+            let Some(first) = guide.requirements.first() else {
+                continue;
+            };
+            if guide.inherited_from.is_some() {
+                continue;
+            }
+            push(
+                guide,
+                RequirementEntry::place(
+                    first,
+                    format!("{short} · {} · 第 {} 项", row.title, number + 1),
+                    format!("rubrics/{}/index.html#c-{}", rubric.id, criterion.id),
+                    format!("row:{}/{}", rubric.id, row.id),
+                    &row.title,
+                    rubric.kind == Kind::Official,
+                ),
+            );
+        }
+    }
+    entries
+}
+
+impl<'a> RequirementEntry<'a> {
+    /// Where a guide's requirements are set; `push` fills in each one.
+    fn place(
+        requirement: &'a Requirement,
+        source: String,
+        url: String,
+        place: String,
+        place_title: &'a str,
+        official: bool,
+    ) -> Self {
+        RequirementEntry {
+            requirement,
+            kind_label: "",
+            amount: String::new(),
+            source,
+            url,
+            place,
+            place_title,
+            official,
+        }
+    }
+}
+
+fn amount(requirement: &Requirement) -> String {
+    let number = match requirement.max {
+        Some(max) => format!("{}–{max}", requirement.value),
+        None => requirement.value.to_string(),
+    };
+    let unit = &requirement.unit;
+    let spaced = if unit.starts_with('%') {
+        format!("{number}{unit}")
+    } else {
+        format!("{number} {unit}")
+    };
+    if requirement.kind == RequirementKind::Frequency {
+        format!("每 {spaced}")
+    } else {
+        spaced
+    }
+}
+
+/// One search document per requirement, so a query such as 工作日 or 1000道题
+/// finds the number and jumps to where the text sets it. Each shares the key
+/// and title of the indicator or row that sets the number: the browser shows
+/// one result per key, so a requirement never crowds out its own source. The
+/// quote is not repeated: the source's own document already carries it.
+pub fn search_documents(project: &Project) -> Vec<crate::search::Document> {
+    requirement_entries(project)
+        .into_iter()
+        .map(|entry| crate::search::Document {
+            key: entry.place.clone(),
+            url: entry.url.clone(),
+            // The place's own title: the number is body text, so it finds
+            // its place without outranking what the place is about.
+            title: entry.place_title.to_owned(),
+            meta: format!("数量时限要求 · {} · {}", entry.kind_label, entry.source),
+            context: "迎检准备 数量 时限 要求".to_owned(),
+            segments: vec![(String::new(), entry.requirement.text.clone())],
+            number: None,
+            derived: !entry.official,
+            also: Vec::new(),
+        })
+        .collect()
 }

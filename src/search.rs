@@ -307,6 +307,8 @@ pub fn documents(project: &Project) -> Vec<Document> {
     for rubric in &project.rubrics {
         docs.extend(rubric_documents(rubric));
     }
+    // The numbers the text sets, one document each (crate::evidence).
+    docs.extend(crate::evidence::search_documents(project));
     fold_repeats(docs)
 }
 

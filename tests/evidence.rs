@@ -532,3 +532,26 @@ fn editing_a_guide_leaves_the_rubric_hash_alone() {
     });
     assert_eq!(before, after);
 }
+
+#[test]
+fn every_requirement_is_searchable_under_the_key_of_its_source() {
+    let documents = dudao::search::documents(&PROJECT);
+    let entries = dudao::evidence::requirement_entries(&PROJECT);
+    assert_eq!(entries.len(), 11);
+    for entry in &entries {
+        let found = documents.iter().any(|d| {
+            d.key == entry.place
+                && d.meta.starts_with("数量时限要求")
+                && d.segments.iter().any(|(_, t)| t == &entry.requirement.text)
+        });
+        assert!(found, "no search document for {}", entry.requirement.text);
+        // The key is a real document of its own: the indicator or the row.
+        assert!(
+            documents
+                .iter()
+                .any(|d| d.key == entry.place && !d.meta.starts_with("数量时限要求")),
+            "{} is not a search key",
+            entry.place
+        );
+    }
+}

@@ -13,6 +13,7 @@
 mod api;
 mod assess;
 mod coverage;
+mod evidence;
 mod home;
 mod indicators;
 pub mod markdown;
@@ -52,6 +53,9 @@ pub const PAGE_FAMILIES: &[PageFamily] = &[
     indicators::render_groups,
     rubrics::render_rubrics,
     rubrics::render_checklists,
+    evidence::render_binders,
+    evidence::render_requirements,
+    evidence::render_api,
     assess::render,
     office_exports,
     coverage::render,
@@ -142,6 +146,7 @@ impl<'a> Site<'a> {
             rubric_titles.get(id).cloned().unwrap_or_default()
         });
         env.add_function("footnote_anchor", markdown::footnote_anchor);
+        evidence::register_functions(&mut env, project);
         Ok(Site {
             project,
             config,
