@@ -270,27 +270,66 @@ fn check_contiguous<T>(
     }
 }
 
-/// The source numbers indicators 1–33 straight through the groups, so a
-/// group's indicators must be consecutive and groups must follow each other.
+/// The source numbers indicators 1–33 straight through the groups, so the
+/// group numbers never decrease. Reported are the fewest indicators whose
+/// removal would restore that order (those outside a longest non-decreasing
+/// run): the misfiled indicator, not every indicator after it. Indicators in
+/// unknown groups are reported elsewhere.
 fn check_groups_in_order<T>(groups: &[Group], docs: &[Doc<T>], out: &mut Vec<Diagnostic>)
 where
     T: HasGroup,
 {
-    let mut last_group = 0;
-    let mut sorted: Vec<&Doc<T>> = docs.iter().collect();
+    let mut sorted: Vec<&Doc<T>> = docs
+        .iter()
+        .filter(|d| groups.iter().any(|g| g.number == d.front.group().value))
+        .collect();
     sorted.sort_by_key(|d| d.front.number());
-    for doc in sorted {
-        let group = doc.front.group();
-        if group.value < last_group && groups.iter().any(|g| g.number == group.value) {
-            out.push(
-                Diagnostic::error(&doc.path, doc.at(group), format!(
-                    "indicator {} is in group {} but an earlier-numbered indicator is in group {}",
-                    doc.front.number(), group.value, last_group
-                ))
-                .hint("indicators are numbered through the groups in order; check the group number"),
-            );
+    let group_of: Vec<u32> = sorted.iter().map(|d| d.front.group().value).collect();
+
+    // length[k]: longest non-decreasing run ending at k; previous[k]: its predecessor.
+    let mut length = vec![1usize; sorted.len()];
+    let mut previous: Vec<Option<usize>> = vec![None; sorted.len()];
+    for k in 0..sorted.len() {
+        for j in 0..k {
+            if group_of[j] <= group_of[k] && length[j] + 1 > length[k] {
+                length[k] = length[j] + 1;
+                previous[k] = Some(j);
+            }
         }
-        last_group = last_group.max(group.value);
+    }
+    let mut in_order = vec![false; sorted.len()];
+    let mut at = (0..sorted.len()).max_by_key(|&k| (length[k], std::cmp::Reverse(k)));
+    while let Some(k) = at {
+        in_order[k] = true;
+        at = previous[k];
+    }
+
+    for (k, doc) in sorted.iter().enumerate().filter(|(k, _)| !in_order[*k]) {
+        let group = doc.front.group();
+        let before = (0..k).rev().find(|&j| in_order[j]).map(|j| group_of[j]);
+        let after = (k + 1..sorted.len())
+            .find(|&j| in_order[j])
+            .map(|j| group_of[j]);
+        let expected = match (before, after) {
+            (Some(b), Some(a)) if a != b => format!("group {b} or {a}"),
+            (Some(g), _) | (None, Some(g)) => format!("group {g}"),
+            (None, None) => "another group".to_owned(),
+        };
+        out.push(
+            Diagnostic::error(
+                &doc.path,
+                doc.at(group),
+                format!(
+                    "indicator {} is in group {}, out of order with its neighbours",
+                    doc.front.number(),
+                    group.value
+                ),
+            )
+            .hint(format!(
+                "indicators are numbered through the groups in order, so indicator {} probably belongs to {expected}: check `group:`",
+                doc.front.number()
+            )),
+        );
     }
 }
 
