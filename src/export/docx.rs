@@ -97,7 +97,7 @@ fn document(rubric: &Rubric) -> String {
         &run(
             &format!(
                 "评分规则：{}。在对应方框内打“√”，并填写得分。",
-                rubric.scoring_rule
+                super::scoring_rule(rubric)
             ),
             Font::Body,
             21,
@@ -149,21 +149,28 @@ fn title_block(body: &mut String, rubric: &Rubric) {
 
 /// 被督导机构名称 … 督导(组)员: label, then a ruled cell to write or type in.
 fn header_fields(body: &mut String, rubric: &Rubric) {
-    const LABEL: u32 = 1900;
-    const VALUE: u32 = TEXT_WIDTH / 2 - LABEL;
+    // Wide enough for the longest label on one line, within reason.
+    let longest = rubric
+        .header_fields
+        .iter()
+        .map(|f| f.chars().count() as u32 + 1)
+        .max()
+        .unwrap_or(0);
+    let label: u32 = (longest * 210 + 200).clamp(1700, 3000);
+    let value: u32 = TEXT_WIDTH / 2 - label;
     let mut rows = String::new();
     for pair in rubric.header_fields.chunks(2) {
         let mut cells = String::new();
         for (i, field) in pair.iter().enumerate() {
             cells.push_str(&cell(
-                CellProps::new(LABEL),
+                CellProps::new(label),
                 &paragraph(
                     &ppr().spacing(120, 0).build(),
                     &run(&format!("{field}："), Font::Body, 21, false),
                 ),
             ));
             let span = if pair.len() == 1 && i == 0 { 3 } else { 1 };
-            let width = if span == 3 { TEXT_WIDTH - LABEL } else { VALUE };
+            let width = if span == 3 { TEXT_WIDTH - label } else { value };
             cells.push_str(&cell(
                 CellProps::new(width).span(span).bottom_rule(),
                 &paragraph(&ppr().spacing(120, 0).build(), ""),
@@ -171,7 +178,7 @@ fn header_fields(body: &mut String, rubric: &Rubric) {
         }
         rows.push_str(&row(&TrProps::default(), &cells));
     }
-    body.push_str(&table(&[LABEL, VALUE, LABEL, VALUE], false, &rows));
+    body.push_str(&table(&[label, value, label, value], false, &rows));
 }
 
 fn score_table(body: &mut String, rubric: &Rubric) {

@@ -56,6 +56,12 @@ impl fmt::Display for ExportError {
 
 impl std::error::Error for ExportError {}
 
+/// The rubric's scoring rule without its closing 。, for sentences that add
+/// their own.
+fn scoring_rule(rubric: &Rubric) -> &str {
+    rubric.scoring_rule.trim_end_matches('。')
+}
+
 /// The signature lines of the paper checklist, in both exports.
 const SIGNERS: [&str; 2] = ["督导(组)员签字", "被督导机构负责人签字"];
 

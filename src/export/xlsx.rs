@@ -302,7 +302,7 @@ impl Styles {
                 .set_font_color(Color::RGB(0x555555))
                 .set_text_wrap()
                 .set_align(FormatAlign::Center),
-            label: base.clone().set_align(FormatAlign::Right),
+            label: base.clone().set_align(FormatAlign::Right).set_text_wrap(),
             input: base
                 .clone()
                 .set_border_bottom(FormatBorder::Thin)
@@ -448,7 +448,7 @@ fn write_header_block(
         LAST_PRINTED_COL,
         &format!(
             "{provenance}在黄色单元格中选择评价、填写基本符合得分和备注，得分、小计、总分和评定等级自动计算。评分规则：{}。",
-            rubric.scoring_rule
+            super::scoring_rule(rubric)
         ),
         &styles.subtitle,
     )?;
@@ -474,7 +474,12 @@ fn write_header_block(
         } else {
             sheet.merge_range(row, value_cols.0, row, value_cols.1, "", &styles.input)?;
         }
-        sheet.set_row_height(row, 20)?;
+        // Two fields share a row: it must fit the longer label.
+        let labels = rubric.header_fields[i - i % 2..]
+            .iter()
+            .take(2)
+            .map(|f| estimated_height(&format!("{f}："), width_of(COL_NUMBER) + width_of(COL_ROW)));
+        sheet.set_row_height(row, labels.fold(20.0, f64::max))?;
     }
     // The live result sits above the frozen header, always in view.
     let row = plan.header_row - 1;
@@ -735,17 +740,20 @@ fn write_results(
 
     if let Some(veto) = &rubric.veto {
         let heading_row = plan.veto_rows[0] - 1;
+        let heading = match &veto.intro {
+            Some(intro) => format!("{}：{intro}", veto.title),
+            None => format!("{}（发现任一项，无论得分均评定为不合格）", veto.title),
+        };
         sheet.merge_range(
             heading_row,
             COL_NUMBER,
             heading_row,
             COL_CRITERION,
-            &match &veto.intro {
-                Some(intro) => format!("{}：{intro}", veto.title),
-                None => format!("{}（发现任一项，无论得分均评定为不合格）", veto.title),
-            },
+            &heading,
             &styles.stage,
         )?;
+        let width = width_of(COL_NUMBER) + width_of(COL_ROW) + width_of(COL_CRITERION);
+        sheet.set_row_height(heading_row, estimated_height(&heading, width).max(20.0))?;
         sheet.write_with_format(heading_row, COL_POINTS, "", &styles.stage)?;
         sheet.write_with_format(heading_row, COL_ANSWER, "是否发现", &styles.heading)?;
         sheet.merge_range(
