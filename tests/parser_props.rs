@@ -322,7 +322,7 @@ where
 #[test]
 fn arbitrary_bytes_never_panic() {
     check_all(
-        64,
+        24,
         "fuzz.yaml",
         prop::collection::vec(any::<u8>(), 0..400),
         |b| b,
@@ -331,13 +331,13 @@ fn arbitrary_bytes_never_panic() {
 
 #[test]
 fn yaml_shaped_noise_never_panics() {
-    check_all(64, "fuzz.yaml", yaml_like(), String::into_bytes);
+    check_all(48, "fuzz.yaml", yaml_like(), String::into_bytes);
 }
 
 #[test]
 fn edited_annex_1_never_panics() {
     check_all(
-        96,
+        80,
         "annex-1.yaml",
         prop::collection::vec(edit(), 1..6),
         |edits| apply(ANNEX_1, &edits).into_bytes(),
