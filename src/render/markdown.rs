@@ -100,8 +100,7 @@ mod tests {
             &[],
         );
         assert_eq!(
-            html,
-            "<img src=\"x\">\n<p><a>x</a> <a>y</a></p>\n",
+            html, "<img src=\"x\">\n<p><a>x</a> <a>y</a></p>\n",
             "script, handler and script URLs must all be gone"
         );
     }
