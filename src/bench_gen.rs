@@ -12,6 +12,7 @@
 //! This is a developer tool: it is hidden from `--help` and nothing in the
 //! site depends on it.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
@@ -91,10 +92,22 @@ pub fn generate(root: &Path, scale: u32, seed: u64, out: &Path) -> Result<Summar
     copy_bundled(root, &mut writer).map_err(|e| e.to_string())?;
 
     let pool = Pools::from(&project);
+    let guides = indicator_guides(root).map_err(|e| e.to_string())?;
     let mut rng = SplitMix64(seed);
     for copy in 1..scale {
         write_catalogue_copy(&project.catalogue, copy, &pool, &mut rng, &mut writer)
             .map_err(|e| e.to_string())?;
+        for indicator in &project.catalogue.indicators {
+            if let Some(guide) = guides.get(&indicator.number) {
+                let number = indicator.number + copy * project.catalogue.indicators.len() as u32;
+                writer
+                    .write(
+                        &format!("{GUIDES_DIR}/{number:02}.md"),
+                        &guide_copy(guide, number),
+                    )
+                    .map_err(|e| e.to_string())?;
+            }
+        }
         for rubric in &project.rubrics {
             let (name, text) = rubric_copy(rubric, &project.catalogue, copy, &pool, &mut rng);
             writer
@@ -173,6 +186,53 @@ fn copy_tree(from: &Path, to: &Path, writer: &mut Writer) -> io::Result<()> {
         copy_tree(&entry, &to.join(name), writer)?;
     }
     Ok(())
+}
+
+/// Where the evidence guides of indicators live (every indicator needs one).
+const GUIDES_DIR: &str = "content/evidence/indicators";
+
+/// The bundled indicator guides by indicator number, as text.
+fn indicator_guides(root: &Path) -> io::Result<BTreeMap<u32, String>> {
+    let mut guides = BTreeMap::new();
+    let dir = root.join(GUIDES_DIR);
+    if !dir.is_dir() {
+        return Ok(guides);
+    }
+    for entry in fs::read_dir(&dir).map_err(|e| with_path(e, &dir))? {
+        let path = entry?.path();
+        let text = fs::read_to_string(&path).map_err(|e| with_path(e, &path))?;
+        let number = text
+            .lines()
+            .find_map(|l| l.strip_prefix("indicator:"))
+            .and_then(|n| n.trim().parse().ok());
+        if let Some(number) = number {
+            guides.insert(number, text);
+        }
+    }
+    Ok(guides)
+}
+
+/// The guide for a copied indicator: the bundled guide's lists, renumbered.
+/// Its `requirements` quote the official explanation, which a copy does not
+/// carry, so they are left out.
+fn guide_copy(guide: &str, number: u32) -> String {
+    let mut out = String::with_capacity(guide.len());
+    let mut in_requirements = false;
+    for line in guide.split_inclusive('\n') {
+        let top_level = line.trim_end() == "---" || !line.starts_with([' ', '-', '\t', '\n']);
+        if top_level {
+            in_requirements = line.starts_with("requirements:");
+        }
+        if in_requirements {
+            continue;
+        }
+        if line.starts_with("indicator:") {
+            let _ = writeln!(out, "indicator: {number}");
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// Clauses of the bundled text, the material the copies are recombined from.
