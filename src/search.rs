@@ -540,6 +540,97 @@ mod tests {
         }
     }
 
+    fn bundled_project() -> Project {
+        crate::load_project(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+            .expect("the bundled content loads")
+            .0
+    }
+
+    #[test]
+    fn every_key_of_the_query_set_names_a_document() {
+        let keys: std::collections::BTreeSet<String> = documents(&bundled_project())
+            .into_iter()
+            .map(|d| d.key)
+            .collect();
+        let set: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/search_queries.json")).unwrap();
+        for query in set["queries"].as_array().unwrap() {
+            for key in ["expect", "accept"]
+                .iter()
+                .filter_map(|field| query[field].as_array())
+                .flatten()
+            {
+                let key = key.as_str().unwrap();
+                assert!(keys.contains(key), "{}: no document {key}", query["q"]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_derived_row_that_repeats_an_official_one_is_folded_into_it() {
+        let docs = documents(&bundled_project());
+        let official = docs
+            .iter()
+            .find(|d| d.key == "row:annex-1/basic-info")
+            .unwrap();
+        assert!(
+            official
+                .also
+                .iter()
+                .any(|(url, _)| url.starts_with("rubrics/theory-venue/")),
+            "{:?}",
+            official.also
+        );
+        assert!(!docs.iter().any(|d| d.key == "row:theory-venue/basic-info"));
+        let official_texts: Vec<&str> = docs
+            .iter()
+            .filter(|d| !d.derived)
+            .flat_map(|d| d.segments.iter().map(|(_, t)| t.as_str()))
+            .collect();
+        for doc in docs.iter().filter(|d| d.derived) {
+            for (_, text) in &doc.segments {
+                assert!(
+                    !official_texts.contains(&text.as_str()),
+                    "{}: {text}",
+                    doc.key
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_index_script_is_deterministic_and_sets_one_global() {
+        let project = bundled_project();
+        let first = index_script(&project);
+        assert_eq!(first, index_script(&project));
+        let text = String::from_utf8(first).unwrap();
+        let json = text
+            .strip_prefix("window.DUDAO_SEARCH_INDEX=")
+            .and_then(|t| t.strip_suffix(";\n"))
+            .expect("one assignment");
+        let index: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(index["v"], INDEX_VERSION);
+        // Postings are [gap, weight] pairs whose gaps add up to real documents.
+        let docs = index["docs"].as_array().unwrap().len() as u64;
+        for (term, postings) in index["terms"].as_object().unwrap() {
+            let postings = postings.as_array().unwrap();
+            assert_eq!(postings.len() % 2, 0, "{term}");
+            let last: u64 = postings
+                .iter()
+                .step_by(2)
+                .map(|g| g.as_u64().unwrap())
+                .sum();
+            assert!(last < docs, "{term}");
+            assert!(
+                postings
+                    .iter()
+                    .skip(1)
+                    .step_by(2)
+                    .all(|w| w.as_u64().unwrap() >= 1)
+            );
+        }
+    }
+
     #[test]
     fn markdown_becomes_plain_paragraphs() {
         assert_eq!(
