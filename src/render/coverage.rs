@@ -1,4 +1,13 @@
 //! `coverage/`: which indicators each rubric draws on, and which none does.
+//!
+//! With a handful of rubrics this is an indicators × rubrics matrix. A
+//! matrix grows with indicators times rubrics (a province's catalogue of
+//! hundreds of tailored rubrics made it a 200 MB page, see
+//! docs/benchmarks.md), and past a screen's width of columns nobody can read
+//! it anyway, so beyond [`MATRIX_MAX_RUBRICS`] each indicator lists the rubric
+//! rows that use it instead: the page then grows with the references only.
+
+use std::collections::HashMap;
 
 use minijinja::context;
 use minijinja::value::Serde;
@@ -6,7 +15,10 @@ use serde::Serialize;
 
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
-use crate::model::RowRef;
+use crate::model::{RowRef, Rubric};
+
+/// Beyond this many rubrics the page lists references instead of a matrix.
+pub const MATRIX_MAX_RUBRICS: usize = 16;
 
 #[derive(Serialize)]
 struct CoverageLine<'a> {
@@ -14,8 +26,19 @@ struct CoverageLine<'a> {
     title: &'a str,
     group: u32,
     /// One cell per rubric, in rubric order: the rows using the indicator.
+    /// Empty when the page lists `uses` instead of a matrix.
     cells: Vec<Vec<CoveredRow<'a>>>,
+    /// The rubric rows using the indicator, in rubric order (list form only).
+    uses: Vec<Use<'a>>,
     covered: bool,
+}
+
+#[derive(Serialize)]
+struct Use<'a> {
+    rubric: &'a str,
+    rubric_title: &'a str,
+    row: &'a str,
+    row_title: &'a str,
 }
 
 #[derive(Serialize)]
@@ -26,13 +49,38 @@ struct CoveredRow<'a> {
 
 pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     let project = site.project;
+    let matrix = project.rubrics.len() <= MATRIX_MAX_RUBRICS;
+    let by_id: HashMap<&str, &Rubric> =
+        project.rubrics.iter().map(|r| (r.id.as_str(), r)).collect();
     let lines: Vec<CoverageLine> = project
         .catalogue
         .indicators
         .iter()
         .map(|indicator| {
-            let cells: Vec<Vec<CoveredRow>> = project
-                .rubrics
+            let uses: Vec<Use> = if matrix {
+                Vec::new()
+            } else {
+                indicator
+                    .used_by
+                    .iter()
+                    .filter_map(|RowRef { rubric, row }| {
+                        let rubric = by_id.get(rubric.as_str())?;
+                        let row = rubric.row(row)?;
+                        Some(Use {
+                            rubric: &rubric.id,
+                            rubric_title: &rubric.title,
+                            row: &row.id,
+                            row_title: &row.title,
+                        })
+                    })
+                    .collect()
+            };
+            let rubrics = if matrix {
+                project.rubrics.as_slice()
+            } else {
+                &[]
+            };
+            let cells: Vec<Vec<CoveredRow>> = rubrics
                 .iter()
                 .map(|rubric| {
                     indicator
@@ -51,8 +99,9 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
                 number: indicator.number,
                 title: &indicator.title,
                 group: indicator.group,
-                covered: cells.iter().any(|c| !c.is_empty()),
+                covered: cells.iter().any(|c| !c.is_empty()) || !uses.is_empty(),
                 cells,
+                uses,
             }
         })
         .collect();
@@ -66,6 +115,6 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
         "coverage/",
         "coverage.html",
         "coverage",
-        context! { lines => Serde(&lines), uncovered },
+        context! { lines => Serde(&lines), uncovered, matrix },
     )
 }
