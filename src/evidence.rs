@@ -777,6 +777,7 @@ pub fn search_documents(project: &Project) -> Vec<crate::search::Document> {
             context: "迎检准备 数量 时限 要求".to_owned(),
             segments: vec![(String::new(), entry.requirement.text.clone())],
             number: None,
+            indicators: Vec::new(),
             derived: !entry.official,
             also: Vec::new(),
         })

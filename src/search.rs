@@ -157,6 +157,10 @@ pub struct Document {
     /// The indicator number a number query (14, 第14项) jumps to.
     #[serde(rename = "n", skip_serializing_if = "Option::is_none")]
     pub number: Option<u32>,
+    /// The indicators a rubric row draws on: a number query (14) lists the
+    /// rows under the indicator.
+    #[serde(rename = "i", skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<u32>,
     /// From a rubric of ours: it ranks just below an official twin.
     #[serde(rename = "d", skip_serializing_if = "std::ops::Not::not")]
     pub derived: bool,
@@ -177,6 +181,7 @@ impl Document {
             context: String::new(),
             segments: Vec::new(),
             number: None,
+            indicators: Vec::new(),
             derived: false,
             also: Vec::new(),
         }
@@ -375,6 +380,7 @@ fn rubric_documents(rubric: &Rubric) -> Vec<Document> {
             &group.title,
         ]
         .join(" ");
+        doc.indicators = row.indicators.clone();
         doc.segments = row
             .criteria
             .iter()

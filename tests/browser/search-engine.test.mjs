@@ -131,3 +131,15 @@ test('a query word that appears whole is marked whole, not pair by pair', () => 
   assert.deepEqual(marked(r.snippet), ['考评员']);
   assert.deepEqual(marked(r.title), ['考评'], 'a title without the whole word marks its pairs');
 });
+
+test('a number query lists the indicator, then the rows that draw on it, and no text noise', () => {
+  const index = tinyIndex();
+  index.docs.push(
+    { k: 'row:b/derived', u: 'b.html#row-d', t: '派生行', m: '', d: 1, i: [14], s: [['', '第一项']] },
+    { k: 'row:a/plan', u: 'a.html#row-plan', t: '评价活动策划', m: '', i: [14, 15], s: [['', '有实施方案。']] },
+  );
+  const keys = engine.createSearcher(index).search('第14项').map((r) => r.key);
+  assert.deepEqual(keys, ['indicator:14', 'row:a/plan', 'row:b/derived']);
+  // A number with no indicator is ordinary text.
+  assert.deepEqual(engine.createSearcher(index).search('99'), []);
+});

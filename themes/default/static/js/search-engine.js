@@ -234,11 +234,27 @@
       return pairsOf.get(term);
     }
 
+    var byNumber = new Map();
+    docs.forEach(function (d) { if (typeof d.doc.n === 'number') byNumber.set(d.doc.n, d); });
+
+    // A number query names an indicator: it comes first, then the rubric
+    // rows that draw on it, official before derived, in rubric order. The
+    // number's digits are not looked up as text (第14项 would find every 项).
+    function numberHits(number) {
+      var hits = [{ d: byNumber.get(number), score: 3 }];
+      docs.forEach(function (d) {
+        if (Array.isArray(d.doc.i) && d.doc.i.indexOf(number) >= 0) hits.push({ d: d, score: d.doc.d ? 1 : 2 });
+      });
+      hits.sort(function (a, b) { return b.score - a.score || a.d.id - b.d.id; });
+      return { terms: [], pieces: [], hits: hits };
+    }
+
     function rank(query) {
       var normalizedQuery = normalize(query).trim();
       var terms = queryTerms(normalizedQuery);
       var number = numberQuery(normalizedQuery);
-      if (!terms.length && number === null) return { terms: terms, pieces: [], hits: [] };
+      if (number !== null && byNumber.has(number)) return numberHits(number);
+      if (!terms.length) return { terms: terms, pieces: [], hits: [] };
       var score = new Map();
       var matched = new Map();
       terms.forEach(function (term) {
@@ -270,11 +286,6 @@
         if (d.doc.d) s *= DERIVED_FACTOR;
         hits.push({ d: d, score: s });
       });
-      if (number !== null) {
-        docs.forEach(function (d) {
-          if (d.doc.n === number) hits.push({ d: d, score: Infinity });
-        });
-      }
       hits.sort(function (a, b) { return b.score - a.score || a.d.id - b.d.id; });
       return { terms: terms, pieces: pieces, hits: hits };
     }
