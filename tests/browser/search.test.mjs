@@ -7,11 +7,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import http from 'node:http';
 import path from 'node:path';
 import { launch, pageUrl, forbidNetwork, SITE } from './helpers.mjs';
 import { runQuery, score } from './search-eval.mjs';
 
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const { queries } = JSON.parse(readFileSync(new URL('../search_queries.json', import.meta.url), 'utf8'));
 
 let browser;
@@ -179,4 +181,18 @@ test('search works from a server too, under the same CSP', async () => {
   } finally {
     server.close();
   }
+});
+
+test('axe-core finds no serious or critical violation with the results open', async () => {
+  const { page, problems } = await openPage(pageUrl('indicators/10/'));
+  await page.click('input[type=search]');
+  await runQuery(page, '考评员');
+  assert.deepEqual(problems, []);
+  // Injected through the DevTools protocol, so the page's CSP does not apply.
+  // (axe then reads the stylesheets by XHR, which file:// refuses: noise.)
+  await page.evaluate(AXE);
+  const results = await page.evaluate(() => globalThis.axe.run(document.querySelector('[data-search]'), { resultTypes: ['violations'] }));
+  const bad = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+  await page.close();
 });
