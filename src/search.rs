@@ -220,15 +220,15 @@ fn paragraphs(markdown: &str) -> Vec<String> {
     blocks
 }
 
-/// 附件1 for a rubric whose source is "人社厅函〔2024〕130号 附件1"; the
-/// title for one without a source.
+/// 附件1 for a rubric whose source is "人社厅函〔2024〕130号 附件1"; for one
+/// of ours, its title marked as ours, so a result never passes our text off
+/// as official.
 fn rubric_short_name(rubric: &Rubric) -> String {
-    rubric
-        .source
-        .as_deref()
-        .and_then(|s| s.rsplit(' ').next())
-        .unwrap_or(&rubric.title)
-        .to_string()
+    match (rubric.kind, rubric.source.as_deref()) {
+        (Kind::Official, Some(source)) => source.rsplit(' ').next().unwrap_or(source).to_string(),
+        (Kind::Official, None) => rubric.title.clone(),
+        (Kind::Derived, _) => format!("{}（dudao 派生，非官方）", rubric.title),
+    }
 }
 
 fn indicator_list(numbers: &[u32]) -> String {
