@@ -370,7 +370,8 @@ fn validate_rubric(
         file,
         ids: HashMap::new(),
         out,
-        indicator_numbers: known_indicators.cloned(),
+        // Shared, not cloned: a copy per rubric grew with rubrics × indicators.
+        indicator_numbers: known_indicators,
         rejected_points: 0,
     };
 
@@ -557,7 +558,7 @@ struct RubricCtx<'a> {
     ids: HashMap<String, (String, Option<Position>)>,
     out: &'a mut Vec<Diagnostic>,
     /// `None` when the catalogue failed to load: then references are not checked.
-    indicator_numbers: Option<BTreeSet<u32>>,
+    indicator_numbers: Option<&'a BTreeSet<u32>>,
     /// How many points values were rejected so far. A sum over the rest
     /// would only add a second, misleading subtotal error.
     rejected_points: usize,
@@ -762,14 +763,13 @@ impl RubricCtx<'_> {
         let mut seen = BTreeSet::new();
         let mut numbers = Vec::new();
         for r in &refs.value {
-            let known = match &self.indicator_numbers {
+            let known = match self.indicator_numbers {
                 Some(numbers) => u32::try_from(r.value).is_ok_and(|n| numbers.contains(&n)),
                 None => r.value > 0,
             };
             if !known {
                 let range = self
                     .indicator_numbers
-                    .as_ref()
                     .map_or_else(|| "1–33".to_owned(), range);
                 self.error(
                     r,
@@ -938,13 +938,17 @@ fn check_rubric_ids_unique_and_bases(files: &[YamlFile<RawRubric>], out: &mut Ve
 }
 
 fn link_backreferences(catalogue: &mut Catalogue, rubrics: &[Rubric]) {
+    // By number, not a scan per reference: that grew with rows × indicators.
+    let position: HashMap<u32, usize> = catalogue
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, indicator)| (indicator.number, i))
+        .collect();
     for rubric in rubrics {
         for (_, _, row) in rubric.rows() {
             for number in &row.indicators {
-                if let Some(indicator) = catalogue
-                    .indicators
-                    .iter_mut()
-                    .find(|i| i.number == *number)
+                if let Some(indicator) = position.get(number).map(|&i| &mut catalogue.indicators[i])
                 {
                     indicator.used_by.push(RowRef {
                         rubric: rubric.id.clone(),
