@@ -43,6 +43,36 @@ pub fn write_site(output: &Output, dir: &Path) -> io::Result<()> {
     result
 }
 
+/// Brings `dir`, which holds `previous` as written by this process, up to
+/// date with `output`: writes the files whose bytes changed, removes the
+/// ones that are gone, and returns how many were written. For `dudao serve`,
+/// where an edit changes a handful of files and rewriting all of them was
+/// most of the rebuild; `dudao build` keeps [`write_site`]'s atomic swap.
+pub fn update_site(previous: &Output, output: &Output, dir: &Path) -> io::Result<usize> {
+    let mut written = 0;
+    for (relative, bytes) in output {
+        if previous.get(relative) == Some(bytes) {
+            continue;
+        }
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| with_path(e, "cannot create", parent))?;
+        }
+        fs::write(&path, bytes).map_err(|e| with_path(e, "cannot write", &path))?;
+        written += 1;
+    }
+    for relative in previous.keys().filter(|k| !output.contains_key(*k)) {
+        let path = dir.join(relative);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                return Err(with_path(e, "cannot remove", &path));
+            }
+            _ => {}
+        }
+    }
+    Ok(written)
+}
+
 fn looks_like_a_site(dir: &Path) -> io::Result<bool> {
     if !dir.is_dir() {
         return Ok(false);
@@ -111,6 +141,33 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn an_update_writes_only_changed_files_and_removes_gone_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = site(&[
+            ("index.html", "1"),
+            ("a/index.html", "a"),
+            ("gone.html", "g"),
+        ]);
+        write_site(&first, &out).unwrap();
+        // A file the update must not touch: its bytes did not change.
+        fs::write(out.join("a/index.html"), "left alone").unwrap();
+        let second = site(&[
+            ("index.html", "2"),
+            ("a/index.html", "a"),
+            ("b/new.html", "n"),
+        ]);
+        assert_eq!(update_site(&first, &second, &out).unwrap(), 2);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
+        assert_eq!(fs::read_to_string(out.join("b/new.html")).unwrap(), "n");
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "left alone"
+        );
+        assert!(!out.join("gone.html").exists());
     }
 
     #[test]
