@@ -14,46 +14,26 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::{dudao, manifest_dir};
 use serde_json::{Value, json};
 
+mod common;
+
 const EXPECTED: &str = "expected.txt";
-
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else if entry.file_name() != EXPECTED {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// A temporary copy of the bundled project with `fixture` laid over it.
 fn project_with(fixture: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for part in ["content", "rubrics"] {
-        copy_tree(&manifest_dir().join(part), &dir.path().join(part));
+        common::copy_tree(
+            &manifest_dir().join(part),
+            &dir.path().join(part),
+            &[EXPECTED],
+        );
     }
-    copy_tree(fixture, dir.path());
+    common::copy_tree(fixture, dir.path(), &[EXPECTED]);
     dir
-}
-
-fn dudao(args: &[&str], root: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dudao"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .expect("dudao runs")
 }
 
 fn fixtures(kind: &str) -> Vec<PathBuf> {

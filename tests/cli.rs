@@ -1,23 +1,10 @@
 //! The command line as a user meets it: `dudao dump` prints one JSON
 //! document whose numbers add up, and a wrong `--root` gets one clear error.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
+use common::{dudao, manifest_dir};
 use serde_json::{Value, json};
 
-fn dudao(args: &[&str], root: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dudao"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .expect("dudao runs")
-}
-
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
 fn dump() -> Value {
     let output = dudao(&["dump"], manifest_dir());

@@ -8,24 +8,10 @@
 //! before an explanation, points after a criterion), so a text moved to the
 //! wrong indicator or row fails too.
 
-use std::path::Path;
-use std::sync::LazyLock;
+mod common;
 
-use dudao::model::{Kind, Points, Project, RowRef, Rubric};
-
-static SOURCE: LazyLock<String> = LazyLock::new(|| strip(include_str!("source/rsth-2024-130.txt")));
-
-static PROJECT: LazyLock<Project> =
-    LazyLock::new(
-        || match dudao::load_project(Path::new(env!("CARGO_MANIFEST_DIR"))) {
-            Ok((project, _warnings)) => project,
-            Err(errors) => panic!("the bundled project does not load:\n{errors}"),
-        },
-    );
-
-fn strip(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
+use common::{PROJECT, SOURCE, strip};
+use dudao::model::{Kind, Points, RowRef, Rubric};
 
 /// The footnote marker is typeset as a superscript: `^①` in the extraction.
 fn as_in_source(text: &str) -> String {

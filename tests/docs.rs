@@ -7,11 +7,10 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use common::{copy_tree, manifest_dir};
 use serde_json::Value;
 
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
 fn read(relative: &str) -> String {
     fs::read_to_string(manifest_dir().join(relative)).unwrap()
@@ -28,19 +27,6 @@ fn fenced_after<'a>(doc: &'a str, marker: &str, language: &str) -> &'a str {
     &doc[body..end]
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn the_rubric_format_example_passes_check() {
     let doc = read("docs/rubric-format.md");
@@ -52,7 +38,7 @@ fn the_rubric_format_example_passes_check() {
 
     let project = tempfile::tempdir().unwrap();
     for part in ["content", "rubrics"] {
-        copy_tree(&manifest_dir().join(part), &project.path().join(part));
+        copy_tree(&manifest_dir().join(part), &project.path().join(part), &[]);
     }
     fs::write(project.path().join(path), format!("{example}\n")).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_dudao"))

@@ -5,23 +5,10 @@
 
 use std::fs;
 use std::path::Path;
-use std::sync::LazyLock;
+mod common;
 
-use dudao::model::{GuideTarget, Kind, Project, RequirementKind};
-
-static SOURCE: LazyLock<String> = LazyLock::new(|| strip(include_str!("source/rsth-2024-130.txt")));
-
-static PROJECT: LazyLock<Project> =
-    LazyLock::new(
-        || match dudao::load_project(Path::new(env!("CARGO_MANIFEST_DIR"))) {
-            Ok((project, _warnings)) => project,
-            Err(errors) => panic!("the bundled project does not load:\n{errors}"),
-        },
-    );
-
-fn strip(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
+use common::{PROJECT, SOURCE, strip};
+use dudao::model::{GuideTarget, Kind, RequirementKind};
 
 #[test]
 fn every_indicator_and_official_criterion_has_a_guide() {
@@ -199,34 +186,10 @@ fn the_numbers_the_text_sets_are_structured_requirements() {
 
 // ---- invalid guides: a temporary copy of the bundled project, edited ----
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// The bundled content and the two official rubrics, so these tests do not
 /// depend on the derived rubrics.
 fn bundled_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_tree(&root.join("content"), &dir.path().join("content"));
-    fs::create_dir_all(dir.path().join("rubrics")).unwrap();
-    for rubric in ["annex-1.yaml", "annex-2.yaml"] {
-        fs::copy(
-            root.join("rubrics").join(rubric),
-            dir.path().join("rubrics").join(rubric),
-        )
-        .unwrap();
-    }
-    dir
+    common::project_copy(&["annex-1.yaml", "annex-2.yaml"])
 }
 
 fn edit(root: &Path, file: &str, from: &str, to: &str) {

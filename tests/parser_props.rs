@@ -10,6 +10,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use dudao::diagnostic::Diagnostic;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -17,32 +19,12 @@ use proptest::test_runner::TestRunner;
 
 const ANNEX_1: &str = include_str!("../rubrics/annex-1.yaml");
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// The catalogue and 附件1 only (with 附件1's evidence guides): everything a
 /// clean load of 附件1 needs, and a fraction of the bundled project, so
 /// that each case stays cheap.
 fn bundled_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_tree(&root.join("content"), &dir.path().join("content"));
-    fs::create_dir_all(dir.path().join("rubrics")).unwrap();
-    fs::copy(
-        root.join("rubrics/annex-1.yaml"),
-        dir.path().join("rubrics/annex-1.yaml"),
-    )
-    .unwrap();
+    let dir = common::project_copy(&["annex-1.yaml"]);
+    let root = common::manifest_dir();
     for entry in fs::read_dir(root.join("rubrics")).unwrap() {
         let path = entry.unwrap().path();
         let id = path.file_stem().unwrap().to_string_lossy().into_owned();
