@@ -36,7 +36,8 @@ pub fn write_site(output: &Output, dir: &Path) -> io::Result<()> {
     let staging = parent.join(format!(".{name}.dudao-new-{}", std::process::id()));
     let previous = parent.join(format!(".{name}.dudao-old-{}", std::process::id()));
 
-    let result = write_all(output, &staging).and_then(|()| swap(&staging, dir, &previous));
+    let current = dir.is_dir().then_some(dir);
+    let result = write_all(output, &staging, current).and_then(|()| swap(&staging, dir, &previous));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
@@ -84,7 +85,12 @@ fn looks_like_a_site(dir: &Path) -> io::Result<bool> {
     Ok(empty || dir.join("index.html").is_file())
 }
 
-fn write_all(output: &Output, staging: &Path) -> io::Result<()> {
+/// Writes `output` under `staging`. A file whose bytes equal the same file
+/// in `current` (the site being replaced) is hard-linked from it instead:
+/// a rebuild then creates inodes only for what changed, and creating
+/// inodes, not rendering, was a third of a bundled build on this project's
+/// ext4 machines (docs/benchmarks.md).
+fn write_all(output: &Output, staging: &Path, current: Option<&Path>) -> io::Result<()> {
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(|e| with_path(e, "cannot clear", staging))?;
     }
@@ -94,9 +100,21 @@ fn write_all(output: &Output, staging: &Path) -> io::Result<()> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| with_path(e, "cannot create", parent))?;
         }
+        if let Some(old) = current.map(|dir| dir.join(relative))
+            && unchanged(&old, bytes)
+            && fs::hard_link(&old, &path).is_ok()
+        {
+            continue;
+        }
         fs::write(&path, bytes).map_err(|e| with_path(e, "cannot write", &path))?;
     }
     Ok(())
+}
+
+/// True when `path` is a regular file (not a link) holding exactly `bytes`.
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 fn swap(staging: &Path, dir: &Path, previous: &Path) -> io::Result<()> {
@@ -141,6 +159,27 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(&site(&[("index.html", "1"), ("a/same.html", "s")]), &out).unwrap();
+        let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+        let (same, changed) = (inode("a/same.html"), inode("index.html"));
+        write_site(&site(&[("index.html", "2"), ("a/same.html", "s")]), &out).unwrap();
+        assert_eq!(
+            inode("a/same.html"),
+            same,
+            "the unchanged file was rewritten"
+        );
+        assert_ne!(inode("index.html"), changed);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
+        assert_eq!(fs::read_to_string(out.join("a/same.html")).unwrap(), "s");
+        assert_eq!(fs::metadata(out.join("a/same.html")).unwrap().nlink(), 1);
     }
 
     #[test]
