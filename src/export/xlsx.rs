@@ -79,7 +79,12 @@ pub struct WorkbookLayout {
 /// The workbook of `rubric`, as the bytes of an .xlsx file.
 pub fn scoring_workbook(rubric: &Rubric) -> Result<Vec<u8>, ExportError> {
     build(rubric)
-        .and_then(|mut workbook| workbook.save_to_buffer())
+        .and_then(|mut workbook| {
+            // Fast deflate: a site holds one workbook per rubric, and the
+            // default level cost a third of the exports for files ~25 % smaller.
+            workbook.set_zip_compression_level(1);
+            workbook.save_to_buffer()
+        })
         .map_err(|e| ExportError {
             rubric: rubric.id.clone(),
             file: "Excel",
