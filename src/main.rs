@@ -195,10 +195,7 @@ fn main() -> ExitCode {
         Command::Dump { root } => match dudao::load_project(&root) {
             Ok((project, warnings)) => {
                 print_human(&warnings);
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&project).expect("the model always serialises")
-                );
+                emit(&serde_json::to_string_pretty(&project).expect("the model always serialises"));
                 ExitCode::SUCCESS
             }
             Err(errors) => {
@@ -206,6 +203,19 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+/// Prints a result on stdout. A reader that stops early (`dudao dump | head`)
+/// closes the pipe: that is not an error, and must not panic as `println!` does.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(err) = writeln!(out, "{text}").and_then(|()| out.flush())
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write to stdout: {err}");
+        std::process::exit(1);
     }
 }
 
@@ -219,7 +229,7 @@ fn check(root: &std::path::Path, format: Format) -> ExitCode {
         Format::Human => {
             print_human(diagnostics);
             match &result {
-                Ok((project, _)) => println!("{}", summary(project)),
+                Ok((project, _)) => emit(&summary(project)),
                 Err(errors) => eprintln!(
                     "check failed: {} error(s)",
                     errors.0.iter().filter(|d| d.is_error()).count()
@@ -233,10 +243,7 @@ fn check(root: &std::path::Path, format: Format) -> ExitCode {
                 "diagnostics": diagnostics,
                 "summary": summary,
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).expect("plain JSON")
-            );
+            emit(&serde_json::to_string_pretty(&report).expect("plain JSON"));
         }
     }
     if result.is_ok() {

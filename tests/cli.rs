@@ -219,3 +219,28 @@ fn check_on_a_directory_that_is_no_project_says_so_once() {
     );
     assert!(diagnostic["hint"].as_str().unwrap().contains("--root DIR"));
 }
+
+#[test]
+fn dump_into_a_reader_that_stops_early_exits_cleanly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dudao"))
+        .args(["dump", "--root"])
+        .arg(manifest_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dudao runs");
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here, as `dudao dump | head -c 16` would.
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "exit {:?}: {stderr}",
+        output.status
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
