@@ -38,14 +38,41 @@ pub fn load_project(root: &Path) -> Result<(Project, Vec<Diagnostic>), Diagnosti
     }
 }
 
-/// Loads, validates and renders the project under `root` into memory;
-/// [`write::write_site`] then puts it on disk. Warnings come back with the
-/// output; any error (content, rubrics, dudao.toml, templates) fails it.
+/// Why a build failed: the project (content, rubrics, dudao.toml,
+/// templates) or writing the output.
+#[derive(Debug)]
+pub enum BuildError {
+    Invalid(Diagnostics),
+    Write(std::io::Error),
+}
+
+impl From<Diagnostics> for BuildError {
+    fn from(diagnostics: Diagnostics) -> Self {
+        BuildError::Invalid(diagnostics)
+    }
+}
+
+impl From<std::io::Error> for BuildError {
+    fn from(e: std::io::Error) -> Self {
+        BuildError::Write(e)
+    }
+}
+
+/// Loads, validates and renders the project under `root`, handing every
+/// file to `writer` as it renders (see [`write::Staging`], which makes the
+/// site visible only when the caller commits it). Warnings come back; any
+/// error stops the build.
 pub fn build_site(
     root: &Path,
     config: &config::Config,
-) -> Result<(render::Output, Vec<Diagnostic>), Diagnostics> {
+    writer: &mut impl write::SiteWriter,
+) -> Result<Vec<Diagnostic>, BuildError> {
     let (project, warnings) = load_project(root)?;
-    let output = render::render_site(&project, config, root)?;
-    Ok((output, warnings))
+    render::render_site(&project, config, root, |files| {
+        files
+            .iter()
+            .try_for_each(|(relative, bytes)| writer.write(relative, bytes))
+            .map_err(BuildError::Write)
+    })?;
+    Ok(warnings)
 }

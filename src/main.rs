@@ -299,56 +299,62 @@ fn summary(project: &Project) -> String {
 /// Builds the site under `root` into `output`, printing diagnostics; true on
 /// success. On any error the previous output stays as it was.
 ///
-/// `last` (in `dudao serve`) keeps the site as last written, so a rebuild
-/// rewrites only the files whose bytes changed instead of every file: at
-/// ×10 the write was half of a rebuild (docs/benchmarks.md).
+/// `last` (in `dudao serve`) keeps a fingerprint of every file as last
+/// written, so a rebuild rewrites only the files whose bytes changed instead
+/// of every file: at ×10 the write was half of a rebuild (docs/benchmarks.md).
 fn build(
     root: &std::path::Path,
     output: &std::path::Path,
     base_url: Option<&str>,
-    last: Option<&std::sync::Mutex<Option<dudao::render::Output>>>,
+    last: Option<&std::sync::Mutex<Option<dudao::write::Fingerprints>>>,
 ) -> bool {
+    use dudao::write::{Staging, Update};
     let started = std::time::Instant::now();
-    let config = dudao::config::Config::load(root).and_then(|config| match base_url {
-        Some(url) => config.with_base_url(url),
-        None => Ok(config),
-    });
-    let built = config.and_then(|config| dudao::build_site(root, &config));
-    let (site, warnings) = match built {
-        Ok(built) => built,
-        Err(errors) => {
-            eprintln!("{errors}");
-            eprintln!("build failed; {} left unchanged", output.display());
-            return false;
-        }
-    };
-    print_human(&warnings);
     let mut last = last.map(|m| m.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
-    let written = match last.as_deref().and_then(Option::as_ref) {
-        Some(previous) => dudao::write::update_site(previous, &site, output),
-        None => dudao::write::write_site(&site, output).map(|()| site.len()),
-    };
-    match written {
-        Ok(written) => {
-            let changed = if written == site.len() {
-                String::new()
-            } else {
-                format!(" ({written} changed)")
+    let built = (|| {
+        let config = dudao::config::Config::load(root).and_then(|config| match base_url {
+            Some(url) => config.with_base_url(url),
+            None => Ok(config),
+        })?;
+        if let Some(previous) = last.as_deref().and_then(Option::as_ref) {
+            let mut update = Update::new(output, previous);
+            let warnings = dudao::build_site(root, &config, &mut update)?;
+            let (files, written, fingerprints) = update.commit()?;
+            return Ok((warnings, files, Some(written), Some(fingerprints)));
+        }
+        let mut staging = Staging::new(output)?;
+        if last.is_some() {
+            staging = staging.with_fingerprints();
+        }
+        let warnings = dudao::build_site(root, &config, &mut staging)?;
+        let (files, fingerprints) = staging.commit()?;
+        Ok::<_, dudao::BuildError>((warnings, files, None, fingerprints))
+    })();
+    match built {
+        Ok((warnings, files, written, fingerprints)) => {
+            print_human(&warnings);
+            let changed = match written {
+                Some(written) if written != files => format!(" ({written} changed)"),
+                _ => String::new(),
             };
             eprintln!(
-                "built {} files{changed} into {} in {} ms",
-                site.len(),
+                "built {files} files{changed} into {} in {} ms",
                 output.display(),
                 started.elapsed().as_millis()
             );
             if let Some(last) = last.as_mut() {
-                **last = Some(site);
+                **last = fingerprints;
             }
             true
         }
-        Err(e) => {
+        Err(dudao::BuildError::Invalid(errors)) => {
+            eprintln!("{errors}");
+            eprintln!("build failed; {} left unchanged", output.display());
+            false
+        }
+        Err(dudao::BuildError::Write(e)) => {
             eprintln!("error: {e}");
-            // The directory no longer matches any site in memory: the next
+            // The directory may no longer match the fingerprints: the next
             // rebuild writes it whole.
             if let Some(last) = last.as_mut() {
                 **last = None;

@@ -4,74 +4,212 @@
 //! swapped in with two renames, so readers (and `dudao serve`) never see a
 //! half-written site and a failed write leaves the previous site as it was.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::render::Output;
 
-/// Writes `output` to `dir`, replacing what was there.
-///
-/// Refuses to replace a non-empty directory that does not look like a built
-/// site (no `index.html`): a mistyped `--output src` must not delete source.
-pub fn write_site(output: &Output, dir: &Path) -> io::Result<()> {
-    if dir.exists() && !looks_like_a_site(dir)? {
-        return Err(io::Error::other(format!(
-            "{} is not empty and holds no index.html, so it is not a site dudao built; \
-             choose another --output or empty it first",
-            dir.display()
-        )));
-    }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)
-        .map_err(|e| with_path(e, "cannot create the output's parent", &parent))?;
-    let name = dir
-        .file_name()
-        .ok_or_else(|| io::Error::other(format!("{} has no directory name", dir.display())))?
-        .to_string_lossy()
-        .into_owned();
-    let staging = parent.join(format!(".{name}.dudao-new-{}", std::process::id()));
-    let previous = parent.join(format!(".{name}.dudao-old-{}", std::process::id()));
-
-    let current = dir.is_dir().then_some(dir);
-    let result = write_all(output, &staging, current).and_then(|()| swap(&staging, dir, &previous));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+/// Where a build puts its files, one at a time as they render, so the whole
+/// site is never in memory at once (at ×100 holding it was 786 MiB peak for
+/// a 307 MiB site; docs/benchmarks.md). Nothing is visible in the output
+/// until the writer is committed.
+pub trait SiteWriter {
+    fn write(&mut self, relative: &str, bytes: &[u8]) -> io::Result<()>;
 }
 
-/// Brings `dir`, which holds `previous` as written by this process, up to
-/// date with `output`: writes the files whose bytes changed, removes the
-/// ones that are gone, and returns how many were written. For `dudao serve`,
-/// where an edit changes a handful of files and rewriting all of them was
-/// most of the rebuild; `dudao build` keeps [`write_site`]'s atomic swap.
-pub fn update_site(previous: &Output, output: &Output, dir: &Path) -> io::Result<usize> {
-    let mut written = 0;
-    for (relative, bytes) in output {
-        if previous.get(relative) == Some(bytes) {
-            continue;
+/// A fresh directory beside the output that becomes the output when
+/// [`Staging::commit`] swaps it in; dropped uncommitted (a failed build),
+/// it is removed and the previous site stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    staging: PathBuf,
+    previous: PathBuf,
+    /// The site being replaced, whose unchanged files are hard-linked.
+    current: Option<PathBuf>,
+    made_dirs: HashSet<PathBuf>,
+    files: usize,
+    fingerprints: Option<Fingerprints>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts writing a site that will replace `dir`.
+    ///
+    /// Refuses to replace a non-empty directory that does not look like a
+    /// built site (no `index.html`): a mistyped `--output src` must not
+    /// delete source.
+    pub fn new(dir: &Path) -> io::Result<Self> {
+        if dir.exists() && !looks_like_a_site(dir)? {
+            return Err(io::Error::other(format!(
+                "{} is not empty and holds no index.html, so it is not a site dudao built; \
+                 choose another --output or empty it first",
+                dir.display()
+            )));
         }
-        let path = dir.join(relative);
-        if let Some(parent) = path.parent() {
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)
+            .map_err(|e| with_path(e, "cannot create the output's parent", &parent))?;
+        let name = dir
+            .file_name()
+            .ok_or_else(|| io::Error::other(format!("{} has no directory name", dir.display())))?
+            .to_string_lossy()
+            .into_owned();
+        let staging = parent.join(format!(".{name}.dudao-new-{}", std::process::id()));
+        let previous = parent.join(format!(".{name}.dudao-old-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(|e| with_path(e, "cannot clear", &staging))?;
+        }
+        fs::create_dir_all(&staging).map_err(|e| with_path(e, "cannot create", &staging))?;
+        Ok(Staging {
+            dir: dir.to_path_buf(),
+            current: dir.is_dir().then(|| dir.to_path_buf()),
+            made_dirs: HashSet::from([staging.clone()]),
+            staging,
+            previous,
+            files: 0,
+            fingerprints: None,
+            committed: false,
+        })
+    }
+
+    /// Also records each file's [`Fingerprints`], for `dudao serve`'s next
+    /// [`Update`].
+    pub fn with_fingerprints(mut self) -> Self {
+        self.fingerprints = Some(Fingerprints::default());
+        self
+    }
+
+    /// Swaps the written site in for the old one; returns how many files it
+    /// holds and, when asked for, their fingerprints.
+    pub fn commit(mut self) -> io::Result<(usize, Option<Fingerprints>)> {
+        swap(&self.staging, &self.dir, &self.previous)?;
+        self.committed = true;
+        Ok((self.files, self.fingerprints.take()))
+    }
+}
+
+impl SiteWriter for Staging {
+    /// A file whose bytes equal the same file in the site being replaced is
+    /// hard-linked from it instead: a rebuild then creates inodes only for
+    /// what changed, and creating inodes, not rendering, was a third of a
+    /// bundled build on this project's ext4 machines (docs/benchmarks.md).
+    fn write(&mut self, relative: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.staging.join(relative);
+        if let Some(parent) = path.parent()
+            && !self.made_dirs.contains(parent)
+        {
             fs::create_dir_all(parent).map_err(|e| with_path(e, "cannot create", parent))?;
+            self.made_dirs.insert(parent.to_path_buf());
         }
-        fs::write(&path, bytes).map_err(|e| with_path(e, "cannot write", &path))?;
-        written += 1;
+        if let Some(fingerprints) = &mut self.fingerprints {
+            fingerprints
+                .0
+                .insert(relative.to_owned(), fingerprint(bytes));
+        }
+        self.files += 1;
+        if let Some(old) = self.current.as_ref().map(|dir| dir.join(relative))
+            && unchanged(&old, bytes)
+            && fs::hard_link(&old, &path).is_ok()
+        {
+            return Ok(());
+        }
+        fs::write(&path, bytes).map_err(|e| with_path(e, "cannot write", &path))
     }
-    for relative in previous.keys().filter(|k| !output.contains_key(*k)) {
-        let path = dir.join(relative);
-        match fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                return Err(with_path(e, "cannot remove", &path));
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// A hash of every file of a site as last written, by relative path: what
+/// `dudao serve` keeps between rebuilds instead of the site itself.
+#[derive(Debug, Default)]
+pub struct Fingerprints(HashMap<String, u64>);
+
+fn fingerprint(bytes: &[u8]) -> u64 {
+    // SipHash with fixed keys: the same bytes give the same value every time.
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Brings `dir`, which holds the site `previous` describes, up to date:
+/// only the files whose bytes changed are kept in memory and, on
+/// [`Update::commit`], written; files that are gone are removed. For
+/// `dudao serve`, where an edit changes a handful of files and rewriting all
+/// of them was most of the rebuild. Dropped uncommitted (a failed build), it
+/// has touched nothing.
+pub struct Update<'a> {
+    dir: &'a Path,
+    previous: &'a Fingerprints,
+    next: Fingerprints,
+    changed: Vec<(String, Vec<u8>)>,
+}
+
+impl<'a> Update<'a> {
+    pub fn new(dir: &'a Path, previous: &'a Fingerprints) -> Self {
+        Update {
+            dir,
+            previous,
+            next: Fingerprints::default(),
+            changed: Vec::new(),
+        }
+    }
+
+    /// Writes the changed files; returns how many files the site holds, how
+    /// many were written, and the new fingerprints.
+    pub fn commit(self) -> io::Result<(usize, usize, Fingerprints)> {
+        for (relative, bytes) in &self.changed {
+            let path = self.dir.join(relative);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|e| with_path(e, "cannot create", parent))?;
             }
-            _ => {}
+            fs::write(&path, bytes).map_err(|e| with_path(e, "cannot write", &path))?;
         }
+        for relative in self.previous.0.keys() {
+            if self.next.0.contains_key(relative) {
+                continue;
+            }
+            let path = self.dir.join(relative);
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(with_path(e, "cannot remove", &path));
+                }
+                _ => {}
+            }
+        }
+        Ok((self.next.0.len(), self.changed.len(), self.next))
     }
-    Ok(written)
+}
+
+impl SiteWriter for Update<'_> {
+    fn write(&mut self, relative: &str, bytes: &[u8]) -> io::Result<()> {
+        let print = fingerprint(bytes);
+        if self.previous.0.get(relative) != Some(&print) {
+            self.changed.push((relative.to_owned(), bytes.to_vec()));
+        }
+        self.next.0.insert(relative.to_owned(), print);
+        Ok(())
+    }
+}
+
+/// Writes `output` to `dir`, replacing what was there (see [`Staging`]).
+pub fn write_site(output: &Output, dir: &Path) -> io::Result<()> {
+    let mut staging = Staging::new(dir)?;
+    for (relative, bytes) in output {
+        staging.write(relative, bytes)?;
+    }
+    staging.commit().map(drop)
 }
 
 fn looks_like_a_site(dir: &Path) -> io::Result<bool> {
@@ -83,32 +221,6 @@ fn looks_like_a_site(dir: &Path) -> io::Result<bool> {
         .next()
         .is_none();
     Ok(empty || dir.join("index.html").is_file())
-}
-
-/// Writes `output` under `staging`. A file whose bytes equal the same file
-/// in `current` (the site being replaced) is hard-linked from it instead:
-/// a rebuild then creates inodes only for what changed, and creating
-/// inodes, not rendering, was a third of a bundled build on this project's
-/// ext4 machines (docs/benchmarks.md).
-fn write_all(output: &Output, staging: &Path, current: Option<&Path>) -> io::Result<()> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(|e| with_path(e, "cannot clear", staging))?;
-    }
-    fs::create_dir_all(staging).map_err(|e| with_path(e, "cannot create", staging))?;
-    for (relative, bytes) in output {
-        let path = staging.join(relative);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| with_path(e, "cannot create", parent))?;
-        }
-        if let Some(old) = current.map(|dir| dir.join(relative))
-            && unchanged(&old, bytes)
-            && fs::hard_link(&old, &path).is_ok()
-        {
-            continue;
-        }
-        fs::write(&path, bytes).map_err(|e| with_path(e, "cannot write", &path))?;
-    }
-    Ok(())
 }
 
 /// True when `path` is a regular file (not a link) holding exactly `bytes`.
@@ -191,7 +303,7 @@ mod tests {
             ("a/index.html", "a"),
             ("gone.html", "g"),
         ]);
-        write_site(&first, &out).unwrap();
+        let fingerprints = write_with_fingerprints(&first, &out);
         // A file the update must not touch: its bytes did not change.
         fs::write(out.join("a/index.html"), "left alone").unwrap();
         let second = site(&[
@@ -199,7 +311,12 @@ mod tests {
             ("a/index.html", "a"),
             ("b/new.html", "n"),
         ]);
-        assert_eq!(update_site(&first, &second, &out).unwrap(), 2);
+        let mut update = Update::new(&out, &fingerprints);
+        for (relative, bytes) in &second {
+            update.write(relative, bytes).unwrap();
+        }
+        let (files, written, _) = update.commit().unwrap();
+        assert_eq!((files, written), (3, 2));
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
         assert_eq!(fs::read_to_string(out.join("b/new.html")).unwrap(), "n");
         assert_eq!(
@@ -207,6 +324,43 @@ mod tests {
             "left alone"
         );
         assert!(!out.join("gone.html").exists());
+    }
+
+    fn write_with_fingerprints(output: &Output, dir: &Path) -> Fingerprints {
+        let mut staging = Staging::new(dir).unwrap().with_fingerprints();
+        for (relative, bytes) in output {
+            staging.write(relative, bytes).unwrap();
+        }
+        staging.commit().unwrap().1.unwrap()
+    }
+
+    #[test]
+    fn an_update_that_is_not_committed_touches_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let fingerprints = write_with_fingerprints(&site(&[("index.html", "1")]), &out);
+        let mut update = Update::new(&out, &fingerprints);
+        update.write("index.html", b"2").unwrap();
+        update.write("new.html", b"n").unwrap();
+        drop(update);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "1");
+        assert!(!out.join("new.html").exists());
+    }
+
+    #[test]
+    fn a_staging_dropped_uncommitted_leaves_the_site_and_no_temp_dir() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(&site(&[("index.html", "1")]), &out).unwrap();
+        let mut staging = Staging::new(&out).unwrap();
+        staging.write("index.html", b"2").unwrap();
+        drop(staging);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "1");
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The validated model → the site's files, in memory.
 //!
-//! [`render_site`] runs each page family in [`PAGE_FAMILIES`] in turn; every
-//! family adds its files to one [`Output`] map (relative path → bytes).
-//! Nothing here touches the output directory: [`crate::write`] does, once
-//! the whole site has rendered. To add a page family, write a
+//! [`render_site`] runs each page family in [`PAGE_FAMILIES`]; every family
+//! adds its files to its own [`Output`] map (relative path → bytes), handed
+//! on as soon as the family has rendered. Nothing here touches the output
+//! directory: [`crate::write`] does. To add a page family, write a
 //! `fn(&Site, &mut Output) -> Result<(), Diagnostics>` and list it below.
 //!
 //! Every link between pages is relative (each template gets `root`, the
@@ -85,57 +85,88 @@ pub struct Site<'a> {
 }
 
 /// Renders the whole site for `project` with the theme and settings of
-/// `config`, reading templates and static files from `root/themes/`.
-pub fn render_site(project: &Project, config: &Config, root: &Path) -> Result<Output, Diagnostics> {
+/// `config`, reading templates and static files from `root/themes/`, and
+/// hands each family's files to `emit` as soon as that family and every one
+/// before it have rendered: only a few families' files are in memory at
+/// once, never the whole site.
+pub fn render_site<E: From<Diagnostics>>(
+    project: &Project,
+    config: &Config,
+    root: &Path,
+    mut emit: impl FnMut(Output) -> Result<(), E>,
+) -> Result<(), E> {
     let site = Site::new(project, config, root)?;
     // Families only add files, never read them, so they render on every
-    // core; merging in PAGE_FAMILIES order gives the bytes (and the first
+    // core; emitting in PAGE_FAMILIES order gives the bytes (and the first
     // error) that rendering them one after another would.
-    let rendered = parallel_map(PAGE_FAMILIES, |family| {
-        let mut output = Output::new();
-        family(&site, &mut output).map(|()| output)
-    });
-    let mut output = Output::new();
-    for files in rendered {
-        output.extend(files?);
-    }
-    Ok(output)
+    parallel_for_each_in_order(
+        PAGE_FAMILIES,
+        |family| {
+            let mut output = Output::new();
+            family(&site, &mut output).map(|()| output)
+        },
+        |rendered| emit(rendered?),
+    )
 }
 
 /// `items.iter().map(f).collect()`, with the calls spread over the machine's
 /// cores; results come back in `items` order whatever order they finish in.
 pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let mut done = Vec::with_capacity(items.len());
+    let _ = parallel_for_each_in_order(items, f, |r| {
+        done.push(r);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    done
+}
+
+/// Calls `f` on every item, spread over the machine's cores, and `consume`
+/// on the results in `items` order, each as soon as it and all before it
+/// are done, on the calling thread. Stops at `consume`'s first error.
+pub fn parallel_for_each_in_order<T: Sync, R: Send, E>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+    mut consume: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(items.len());
     if workers <= 1 {
-        return items.iter().map(f).collect();
+        return items.iter().try_for_each(|item| consume(f(item)));
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let (sender, results) = std::sync::mpsc::channel();
+        for _ in 0..workers {
+            let (sender, next, f) = (sender.clone(), &next, &f);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    // The receiver is gone only when `consume` failed: stop.
+                    if sender.send((i, f(item))).is_err() {
+                        break;
                     }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+                }
+            });
+        }
+        drop(sender);
+        let mut waiting = BTreeMap::new();
+        let mut due = 0;
+        for (i, result) in results {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&due) {
+                due += 1;
+                if let Err(e) = consume(result) {
+                    // Skip what is left rather than render it for nothing.
+                    next.store(items.len(), Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    })
 }
 
 impl<'a> Site<'a> {
