@@ -60,15 +60,17 @@ impl From<std::io::Error> for BuildError {
 
 /// Loads, validates and renders the project under `root`, handing every
 /// file to `writer` as it renders (see [`write::Staging`], which makes the
-/// site visible only when the caller commits it). Warnings come back; any
-/// error stops the build.
+/// site visible only when the caller commits it). `cache` (in `dudao
+/// serve`) carries work over from the previous build. Warnings come back;
+/// any error stops the build.
 pub fn build_site(
     root: &Path,
     config: &config::Config,
+    cache: Option<&render::Cache>,
     writer: &mut impl write::SiteWriter,
 ) -> Result<Vec<Diagnostic>, BuildError> {
     let (project, warnings) = load_project(root)?;
-    render::render_site(&project, config, root, |files| {
+    render::render_site(&project, config, root, cache, |files| {
         files
             .iter()
             .try_for_each(|(relative, bytes)| writer.write(relative, bytes))

@@ -140,7 +140,7 @@ fn main() -> ExitCode {
             address,
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
-            let last = std::sync::Arc::new(std::sync::Mutex::new(None));
+            let last = std::sync::Arc::new(std::sync::Mutex::new(ServeState::default()));
             if !build(&root, &output, None, Some(&last)) && !output.join("index.html").is_file() {
                 return ExitCode::FAILURE;
             }
@@ -296,17 +296,25 @@ fn summary(project: &Project) -> String {
     lines.join("\n")
 }
 
+/// What `dudao serve` keeps between rebuilds.
+#[derive(Default)]
+struct ServeState {
+    /// A fingerprint of every file as last written, so a rebuild rewrites
+    /// only the files whose bytes changed: at ×10 rewriting all of them was
+    /// half of a rebuild (docs/benchmarks.md).
+    written: Option<dudao::write::Fingerprints>,
+    cache: dudao::render::Cache,
+}
+
 /// Builds the site under `root` into `output`, printing diagnostics; true on
 /// success. On any error the previous output stays as it was.
 ///
-/// `last` (in `dudao serve`) keeps a fingerprint of every file as last
-/// written, so a rebuild rewrites only the files whose bytes changed instead
-/// of every file: at ×10 the write was half of a rebuild (docs/benchmarks.md).
+/// `last` (in `dudao serve`) is what the previous build left for the next.
 fn build(
     root: &std::path::Path,
     output: &std::path::Path,
     base_url: Option<&str>,
-    last: Option<&std::sync::Mutex<Option<dudao::write::Fingerprints>>>,
+    last: Option<&std::sync::Mutex<ServeState>>,
 ) -> bool {
     use dudao::write::{Staging, Update};
     let started = std::time::Instant::now();
@@ -316,9 +324,10 @@ fn build(
             Some(url) => config.with_base_url(url),
             None => Ok(config),
         })?;
-        if let Some(previous) = last.as_deref().and_then(Option::as_ref) {
+        let cache = last.as_deref().map(|state| &state.cache);
+        if let Some(previous) = last.as_deref().and_then(|state| state.written.as_ref()) {
             let mut update = Update::new(output, previous);
-            let warnings = dudao::build_site(root, &config, &mut update)?;
+            let warnings = dudao::build_site(root, &config, cache, &mut update)?;
             let (files, written, fingerprints) = update.commit()?;
             return Ok((warnings, files, Some(written), Some(fingerprints)));
         }
@@ -326,7 +335,7 @@ fn build(
         if last.is_some() {
             staging = staging.with_fingerprints();
         }
-        let warnings = dudao::build_site(root, &config, &mut staging)?;
+        let warnings = dudao::build_site(root, &config, cache, &mut staging)?;
         let (files, fingerprints) = staging.commit()?;
         Ok::<_, dudao::BuildError>((warnings, files, None, fingerprints))
     })();
@@ -343,7 +352,7 @@ fn build(
                 started.elapsed().as_millis()
             );
             if let Some(last) = last.as_mut() {
-                **last = fingerprints;
+                last.written = fingerprints;
             }
             true
         }
@@ -357,7 +366,7 @@ fn build(
             // The directory may no longer match the fingerprints: the next
             // rebuild writes it whole.
             if let Some(last) = last.as_mut() {
-                **last = None;
+                last.written = None;
             }
             false
         }

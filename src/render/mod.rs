@@ -82,7 +82,21 @@ pub struct Site<'a> {
     catalogue: Value,
     rubrics: Value,
     site: Value,
+    cache: Option<&'a Cache>,
 }
+
+/// What `dudao serve` keeps from one build to the next so that an edit
+/// redoes only what it changed: the Office exports of each rubric, keyed by
+/// its `content_hash` (which covers everything the exports are made of).
+/// They were a third of a rebuild at ×10 (docs/benchmarks.md). `dudao build`
+/// runs once and keeps nothing.
+#[derive(Default)]
+pub struct Cache {
+    exports: std::sync::Mutex<std::collections::HashMap<String, RubricExports>>,
+}
+
+/// A rubric's Office files: relative path → bytes.
+type RubricExports = Vec<(String, Vec<u8>)>;
 
 /// Renders the whole site for `project` with the theme and settings of
 /// `config`, reading templates and static files from `root/themes/`, and
@@ -93,9 +107,11 @@ pub fn render_site<E: From<Diagnostics>>(
     project: &Project,
     config: &Config,
     root: &Path,
+    cache: Option<&Cache>,
     mut emit: impl FnMut(Output) -> Result<(), E>,
 ) -> Result<(), E> {
-    let site = Site::new(project, config, root)?;
+    let mut site = Site::new(project, config, root)?;
+    site.cache = cache;
     // Families only add files, never read them, so they render on every
     // core; emitting in PAGE_FAMILIES order gives the bytes (and the first
     // error) that rendering them one after another would.
@@ -229,6 +245,7 @@ impl<'a> Site<'a> {
             catalogue,
             rubrics: Value::from(Serde(&project.rubrics)),
             site: Value::from(Serde(config)),
+            cache: None,
         })
     }
 
@@ -289,8 +306,15 @@ fn search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 
 /// The Word checklist and the Excel workbook of every rubric (see [`crate::export`]).
 fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+    let cached = |rubric: &crate::model::Rubric| {
+        let cache = site.cache?.exports.lock().ok()?;
+        cache.get(&rubric.content_hash).cloned()
+    };
     // The Word and Excel files are the costliest output per rubric; spread them too.
     let exports = parallel_map(&site.project.rubrics, |rubric| {
+        if let Some(files) = cached(rubric) {
+            return Ok(files);
+        }
         crate::export::rubric_exports(rubric).map_err(|e| {
             Diagnostics(vec![crate::diagnostic::Diagnostic::error(
                 format!("rubrics/{}.yaml", rubric.id),
@@ -299,8 +323,17 @@ fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
             )])
         })
     });
-    for files in exports {
-        output.extend(files?);
+    let mut keep = std::collections::HashMap::new();
+    for (rubric, files) in site.project.rubrics.iter().zip(exports) {
+        let files = files?;
+        if site.cache.is_some() {
+            keep.insert(rubric.content_hash.clone(), files.clone());
+        }
+        output.extend(files);
+    }
+    // Only this build's rubrics: an edited rubric's old exports go.
+    if let Some(mut cache) = site.cache.and_then(|c| c.exports.lock().ok()) {
+        *cache = keep;
     }
     Ok(())
 }
