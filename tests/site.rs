@@ -8,13 +8,15 @@ use std::process::{Command, Output};
 
 use walkdir::WalkDir;
 
+mod common;
+
 const PROJECT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// A copy of the bundled project (sources only) in a temp dir.
 fn copy_project() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     for dir in ["content", "rubrics", "themes"] {
-        copy_dir(&Path::new(PROJECT).join(dir), &tmp.path().join(dir));
+        common::copy_tree(&Path::new(PROJECT).join(dir), &tmp.path().join(dir), &[]);
     }
     fs::copy(
         Path::new(PROJECT).join("dudao.toml"),
@@ -22,18 +24,6 @@ fn copy_project() -> tempfile::TempDir {
     )
     .unwrap();
     tmp
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn build(root: &Path, output: &Path, extra: &[&str]) -> Output {

@@ -9,26 +9,37 @@ use serde::Serialize;
 
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
+use crate::model::Indicator;
 
 /// What the gap report needs to name and link an indicator.
 #[derive(Serialize)]
-struct IndicatorTitle<'a> {
+pub(super) struct IndicatorTitle<'a> {
     number: u32,
     title: &'a str,
+}
+
+/// The form's `indicators` data, shared with the tailored form (`tailor/assess/`).
+pub(super) fn indicator_titles<'a>(
+    indicators: impl IntoIterator<Item = &'a Indicator>,
+) -> Vec<IndicatorTitle<'a>> {
+    indicators
+        .into_iter()
+        .map(|i| IndicatorTitle {
+            number: i.number,
+            title: &i.title,
+        })
+        .collect()
 }
 
 pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     let catalogue = &site.project.catalogue;
     for rubric in &site.project.rubrics {
-        let indicators: Vec<IndicatorTitle> = rubric
-            .indicators()
-            .into_iter()
-            .filter_map(|n| catalogue.indicator(n))
-            .map(|i| IndicatorTitle {
-                number: i.number,
-                title: &i.title,
-            })
-            .collect();
+        let indicators = indicator_titles(
+            rubric
+                .indicators()
+                .into_iter()
+                .filter_map(|n| catalogue.indicator(n)),
+        );
         site.page(
             output,
             &format!("rubrics/{}/assess/", rubric.id),

@@ -27,12 +27,6 @@ struct GroupEntry<'a> {
     title: &'a str,
 }
 
-#[derive(Serialize)]
-struct IndicatorTitle<'a> {
-    number: u32,
-    title: &'a str,
-}
-
 pub fn render_choose(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     site.page(output, "choose/", "choose.html", "choose", context! {})
 }
@@ -90,14 +84,7 @@ pub fn render_tailor(site: &Site, output: &mut Output) -> Result<(), Diagnostics
         "editorial_notes": [],
         "content_hash": "",
     });
-    let titles: Vec<IndicatorTitle> = catalogue
-        .indicators
-        .iter()
-        .map(|i| IndicatorTitle {
-            number: i.number,
-            title: &i.title,
-        })
-        .collect();
+    let titles = super::assess::indicator_titles(&catalogue.indicators);
     site.page(
         output,
         "tailor/assess/",
