@@ -108,7 +108,8 @@
     const veto = {};
     for (const item of (rubric.veto && rubric.veto.items) || []) {
       const v = state.veto[item.id];
-      if (!v || (!v.ticked && !v.description && !(v.photos && v.photos.length))) continue;
+      // An unticked item counts when someone touched it (by): a decision merge must weigh.
+      if (!v || (!v.ticked && !v.description && !(v.photos && v.photos.length) && !v.by)) continue;
       veto[item.id] = { ticked: v.ticked === true };
       if (v.description) veto[item.id].description = v.description;
       stamp(veto[item.id], v);
