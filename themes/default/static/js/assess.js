@@ -541,7 +541,7 @@
     const thumbs = (list, where) => (list || []).filter((pid) => photoUrls.has(pid)).map((pid, i) => {
       const meta = current.photos[pid] || {};
       return h('figure', { class: 'photo-thumb' },
-        h('img', { src: photoUrls.get(pid), alt: `${where}照片 ${i + 1}${meta.caption ? '：' + meta.caption : ''}`, 'data-photo-thumb': pid, width: 96, height: Math.max(1, Math.round(96 * (meta.height || 1) / (meta.width || 1))) }),
+        h('img', { src: photoUrls.get(pid), loading: 'lazy', decoding: 'async', alt: `${where}照片 ${i + 1}${meta.caption ? '：' + meta.caption : ''}`, 'data-photo-thumb': pid, width: 96, height: Math.max(1, Math.round(96 * (meta.height || 1) / (meta.width || 1))) }),
         h('figcaption', {}, meta.by ? `${meta.by} 拍摄` : '',
           h('button', { type: 'button', class: 'link-button', 'data-photo-remove': pid, 'aria-label': `删除${where}照片 ${i + 1}` }, '删除')));
     });

@@ -166,7 +166,7 @@
       groups.map((g) => h('div', { class: 'photo-group', 'data-report-photos': g.key },
         h('p', { class: 'where' }, g.title),
         h('div', { class: 'photo-row' }, g.list.map((pid, i) => h('figure', {},
-          h('img', { src: urls.get(pid), alt: `${g.title.slice(0, 40)} 照片 ${i + 1}`, 'data-report-photo': pid }),
+          h('img', { src: urls.get(pid), loading: 'lazy', decoding: 'async', alt: `${g.title.slice(0, 40)} 照片 ${i + 1}`, 'data-report-photo': pid }),
           h('figcaption', {}, `照片 ${i + 1}`)))))));
   }
 
