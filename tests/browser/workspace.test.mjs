@@ -396,3 +396,39 @@ test('version-1 localStorage entries are migrated once, left in place, supersede
   assert.equal(await page.textContent('[data-total]'), '1');
   await finish(run);
 });
+
+test('two copies of the site (annex-1 edited in the second) share the storage and never drop an assessment (issue 16.6)', async () => {
+  const { cp, mkdir } = await import('node:fs/promises');
+  const project = path.join(tmp, 'copy-v2');
+  await mkdir(project, { recursive: true });
+  for (const entry of ['content', 'rubrics', 'themes', 'dudao.toml']) await cp(path.resolve(entry), path.join(project, entry), { recursive: true });
+  const yaml = path.join(project, 'rubrics', 'annex-1.yaml');
+  await writeFile(yaml, (await readFile(yaml, 'utf8')).replace('等资料齐备。', '等资料齐备（第二版）。'));
+  const siteV2 = path.join(tmp, 'site-v2');
+  execFileSync(BIN, ['build', '--root', project, '--output', siteV2], { stdio: 'pipe' });
+  const v2 = 'file://' + path.join(siteV2, 'rubrics/annex-1/assess/index.html');
+
+  const run = await open(ASSESS);
+  const { page } = run;
+  const type = async (org) => {
+    await page.fill('[data-header="被督导机构名称"]', org);
+    await saved(page);
+  };
+  await type('A');
+  await page.goto(v2);
+  await page.waitForSelector('#assess-app[data-ready]');
+  assert.equal(await page.inputValue('[data-header="被督导机构名称"]'), '', 'v2 does not apply answers made for another version');
+  assert.match(await page.textContent('#assess-message'), /另有 1 份基于本评分表其他版本的评估，已完整保留/);
+  await type('B');
+  await page.goto(pageUrl(ASSESS));
+  await page.waitForSelector('#assess-app[data-ready]');
+  assert.equal(await page.inputValue('[data-header="被督导机构名称"]'), 'A', 'v1 reopens its own assessment');
+  await page.goto(v2);
+  await page.waitForSelector('#assess-app[data-ready]');
+  assert.equal(await page.inputValue('[data-header="被督导机构名称"]'), 'B');
+  await page.goto(pageUrl(WORKSPACE));
+  await page.waitForSelector('#workspace-app[data-ready]');
+  const orgs = await page.evaluate(async () => (await DudaoWorkspace.list()).map((s) => s.header['被督导机构名称']).sort());
+  assert.deepEqual(orgs, ['A', 'B'], 'both kept, both listed');
+  await finish(run);
+});

@@ -399,8 +399,9 @@
     rememberCurrent();
   }
 
+  /** Own keys only, into a map without prototype: a header field named `__proto__` stays text. */
   function pick(object, keys) {
-    const out = {};
+    const out = Object.create(null);
     if (object && typeof object === 'object') {
       for (const key of keys) if (Object.prototype.hasOwnProperty.call(object, key)) out[key] = object[key];
     }
