@@ -62,6 +62,9 @@ impl Staging {
         if replaces != Replaces::Foreign {
             existing_output(dir, false).map_err(diagnostic_error)?;
         }
+        // `site/..` or `./`: the directory's real parent and name, which the
+        // staging directory and the swap need.
+        let dir = &output_dir::resolve(dir).map_err(|e| with_path(e, "cannot resolve", dir))?;
         let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),

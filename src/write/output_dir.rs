@@ -173,7 +173,7 @@ pub fn backup_path(dir: &Path) -> PathBuf {
 
 /// The absolute path `path` names, with every existing part's symbolic
 /// links resolved: the part that does not exist yet is appended as written.
-fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+pub(super) fn resolve(path: &Path) -> std::io::Result<PathBuf> {
     let absolute = std::path::absolute(path)?;
     let mut existing = absolute.as_path();
     let mut rest = Vec::new();

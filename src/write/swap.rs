@@ -70,3 +70,41 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
 pub(super) fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
     io::Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swapping_in_puts_the_new_site_in_place_and_the_old_one_aside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (staging, dir, aside) = (
+            tmp.path().join("new"),
+            tmp.path().join("site"),
+            tmp.path().join("old"),
+        );
+        for (d, text) in [(&staging, "new"), (&dir, "old")] {
+            fs::create_dir(d).unwrap();
+            fs::write(d.join("index.html"), text).unwrap();
+        }
+        assert!(swap_in(&staging, &dir, &aside).unwrap());
+        assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(aside.join("index.html")).unwrap(), "old");
+        assert!(!staging.exists());
+    }
+
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    #[test]
+    fn linux_exchanges_two_directories_in_one_step() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        fs::create_dir(&a).unwrap();
+        fs::create_dir(&b).unwrap();
+        fs::write(a.join("x"), "a").unwrap();
+        assert!(
+            exchange(&a, &b).unwrap(),
+            "tmpfs and ext4 support RENAME_EXCHANGE"
+        );
+        assert!(b.join("x").is_file() && !a.join("x").exists());
+    }
+}
