@@ -64,6 +64,14 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the position when there is one.
+    pub fn locate(&mut self, at: Option<Position>) {
+        if let Some(at) = at {
+            self.line = Some(at.line);
+            self.column = Some(at.column);
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -127,6 +135,30 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+/// Where the first byte that is not UTF-8 lies, as an editor counts it
+/// (`valid_up_to` is [`std::str::Utf8Error::valid_up_to`]); a byte offset
+/// means nothing to an author.
+pub fn utf8_error_position(bytes: &[u8], valid_up_to: usize) -> Position {
+    let valid = String::from_utf8_lossy(&bytes[..valid_up_to.min(bytes.len())]);
+    let line = valid.matches('\n').count() as u32 + 1;
+    let column = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+    Position { line, column }
+}
+
+/// The error for a file that is not UTF-8, at its first bad byte.
+pub fn not_utf8(file: impl AsRef<Path>, bytes: &[u8], error: &std::str::Utf8Error) -> Diagnostic {
+    let at = utf8_error_position(bytes, error.valid_up_to());
+    let byte = bytes.get(error.valid_up_to()).copied().unwrap_or_default();
+    Diagnostic::error(
+        file,
+        Some(at),
+        format!(
+            "the file is not valid UTF-8: byte 0x{byte:02X} here is not part of a UTF-8 character"
+        ),
+    )
+    .hint("save the file as UTF-8 (not GBK/GB18030 or Latin-1)")
+}
 
 pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()

@@ -97,11 +97,26 @@ fn is_markdown(path: &Path) -> bool {
     path.is_file() && path.extension().is_some_and(|e| e == "md")
 }
 
+/// The entries of `dir`, sorted; anything that leads outside the project
+/// (a symbolic link) is reported and left out.
 fn sorted_entries(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    if let Some(refused) = load::outside_root(root, dir) {
+        diagnostics.push(refused);
+        return Vec::new();
+    }
     match fs::read_dir(dir) {
         Ok(entries) => {
-            let mut paths: Vec<PathBuf> =
-                entries.filter_map(Result::ok).map(|e| e.path()).collect();
+            let mut paths: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| match load::outside_root(root, p) {
+                    Some(refused) => {
+                        diagnostics.push(refused);
+                        false
+                    }
+                    None => true,
+                })
+                .collect();
             paths.sort();
             paths
         }

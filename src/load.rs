@@ -15,6 +15,10 @@ pub use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, Position, display_path, relative};
 
+mod inside;
+
+pub use inside::outside_root;
+
 pub const CONTENT_DIR: &str = "content";
 pub const RUBRICS_DIR: &str = "rubrics";
 
@@ -194,7 +198,7 @@ pub struct RawCriterion {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVeto {
-    pub title: String,
+    pub title: Spanned<String>,
     pub intro: Option<String>,
     pub items: Spanned<Vec<Spanned<RawVetoItem>>>,
 }
@@ -211,7 +215,7 @@ pub struct RawVetoItem {
 #[serde(deny_unknown_fields)]
 pub struct RawBand {
     pub id: Id,
-    pub label: String,
+    pub label: Spanned<String>,
     pub min: Points,
     pub consequence: Option<String>,
 }
@@ -268,7 +272,7 @@ pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
 
 /// One clear error instead of a missing-file error for every expected file
 /// when `--root` points at the wrong place.
-fn check_root(root: &Path) -> Option<Diagnostic> {
+pub fn check_root(root: &Path) -> Option<Diagnostic> {
     let problem = if !root.exists() {
         "the project root does not exist"
     } else if !root.is_dir() {
@@ -293,6 +297,10 @@ fn load_required_doc<T: DeserializeOwned>(
             Diagnostic::error(relative(root, path), None, "required file is missing")
                 .hint("restore it from the bundled content (git checkout -- content/)"),
         );
+        return None;
+    }
+    if let Some(refused) = outside_root(root, path) {
+        diagnostics.push(refused);
         return None;
     }
     load_doc(root, path, diagnostics)
@@ -338,6 +346,10 @@ fn files_with_extension(
     extensions: &[&str],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
+    if let Some(refused) = outside_root(root, dir) {
+        diagnostics.push(refused);
+        return Vec::new();
+    }
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
@@ -361,6 +373,13 @@ fn files_with_extension(
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| extensions.contains(&e))
         })
+        .filter(|p| match outside_root(root, p) {
+            Some(refused) => {
+                diagnostics.push(refused);
+                false
+            }
+            None => true,
+        })
         .collect();
     paths.sort();
     paths
@@ -376,17 +395,12 @@ fn read_text(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opt
                     .unwrap_or(text),
             ),
             Err(err) => {
-                diagnostics.push(
-                    Diagnostic::error(
-                        relative(root, path),
-                        None,
-                        format!(
-                            "file is not valid UTF-8 (byte {})",
-                            err.utf8_error().valid_up_to()
-                        ),
-                    )
-                    .hint("save the file as UTF-8 (not GBK/GB18030)"),
-                );
+                let bytes = err.as_bytes();
+                diagnostics.push(crate::diagnostic::not_utf8(
+                    relative(root, path),
+                    bytes,
+                    &err.utf8_error(),
+                ));
                 None
             }
         },

@@ -234,7 +234,7 @@ fn emit(text: &str) {
 }
 
 fn check(root: &std::path::Path, format: Format) -> ExitCode {
-    let result = dudao::load_project(root);
+    let result = dudao::check_project(root);
     let diagnostics = match &result {
         Ok((_, warnings)) => warnings.as_slice(),
         Err(Diagnostics(all)) => all.as_slice(),

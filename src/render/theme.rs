@@ -67,6 +67,15 @@ impl Theme {
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         let theme = self.clone();
         env.set_loader(move |name| match theme.template_path(name) {
+            Some(path) if crate::load::outside_root(&theme.root, &theme.root.join(&path)).is_some() => {
+                Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!(
+                        "{} is a symbolic link to a file outside the project: dudao does not read it",
+                        display_path(&path)
+                    ),
+                ))
+            }
             Some(path) => std::fs::read_to_string(theme.root.join(&path))
                 .map(Some)
                 .map_err(|e| {
@@ -116,7 +125,14 @@ impl Theme {
             if !base.is_dir() {
                 continue;
             }
-            for entry in WalkDir::new(&base).sort_by_file_name() {
+            if let Some(refused) = crate::load::outside_root(&self.root, &base) {
+                errors.push(refused);
+                continue;
+            }
+            // Links are followed, but only while they stay in the project.
+            let walk = WalkDir::new(&base).follow_links(true).sort_by_file_name();
+            let mut walk = walk.into_iter();
+            while let Some(entry) = walk.next() {
                 let entry = match entry {
                     Ok(entry) => entry,
                     Err(e) => {
@@ -124,6 +140,15 @@ impl Theme {
                         continue;
                     }
                 };
+                if entry.path_is_symlink()
+                    && let Some(refused) = crate::load::outside_root(&self.root, entry.path())
+                {
+                    errors.push(refused);
+                    if entry.file_type().is_dir() {
+                        walk.skip_current_dir();
+                    }
+                    continue;
+                }
                 if !entry.file_type().is_file() {
                     continue;
                 }

@@ -12,10 +12,13 @@
 //!   checks across rubric files (unique ids, `based_on`);
 //! - [`table`]: a rubric's scored table (stages, groups, rows, criteria, ids,
 //!   points and the subtotals that must add up);
-//! - [`bands`]: a rubric's 优良/合格/不合格 bands.
+//! - [`bands`]: a rubric's 优良/合格/不合格 bands;
+//! - [`limits`]: what the Office exports cannot hold (Excel's cell and
+//!   title lengths), so that `check` finds every rubric `build` would fail on.
 
 mod bands;
 mod catalogue;
+mod limits;
 mod rubric;
 mod table;
 
@@ -26,6 +29,7 @@ use crate::load::RawProject;
 use crate::model::*;
 
 pub use catalogue::HasGroup;
+pub use limits::{BAND_LABEL_LIMIT, CELL_LIMIT, VALIDATION_TITLE_LIMIT};
 pub use rubric::content_hash;
 
 /// Bands are part of the automation contract (`data-band`), so their ids are fixed.
@@ -51,6 +55,9 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
         .filter_map(|file| rubric::validate_rubric(file, known_indicators.as_ref(), &mut out))
         .collect();
     rubric::check_rubric_ids_unique_and_bases(&raw.rubrics, &mut out);
+    for file in &raw.rubrics {
+        limits::check_export_limits(file, &mut out);
+    }
     rubrics.sort_by(|a, b| rubric_order(a).cmp(&rubric_order(b)));
     let evidence = crate::evidence::validate_guides(&raw, raw.catalogue_incomplete, &mut out);
 
