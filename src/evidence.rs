@@ -67,12 +67,12 @@ pub fn load_guides(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Doc<Ra
     let mut paths = Vec::new();
     for entry in sorted_entries(root, &dir, diagnostics) {
         if entry.is_dir() {
-            paths.extend(
-                sorted_entries(root, &entry, diagnostics)
-                    .into_iter()
-                    .filter(|p| is_markdown(p)),
-            );
-        } else if is_markdown(&entry) {
+            for path in sorted_entries(root, &entry, diagnostics) {
+                if is_markdown(root, &path, diagnostics) {
+                    paths.push(path);
+                }
+            }
+        } else if is_markdown(root, &entry, diagnostics) {
             paths.push(entry);
         }
     }
@@ -93,8 +93,8 @@ pub fn load_guides(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Doc<Ra
     guides
 }
 
-fn is_markdown(path: &Path) -> bool {
-    path.is_file() && path.extension().is_some_and(|e| e == "md")
+fn is_markdown(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    path.is_file() && load::is_source(root, path, &["md"], diagnostics)
 }
 
 /// The entries of `dir`, sorted; anything that leads outside the project
