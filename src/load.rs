@@ -33,6 +33,8 @@ pub struct Doc<T> {
     pub body: String,
     /// Lines before the front matter's first line (the opening `---`).
     pub line_offset: u32,
+    /// The line of the file the body starts on, to locate problems in it.
+    pub body_line: u32,
 }
 
 impl<T> Doc<T> {
@@ -449,12 +451,15 @@ pub fn load_doc<T: DeserializeOwned>(
             return None;
         }
     };
+    let front_yaml = front;
     match parse_yaml::<T>(front, 1) {
         Ok(front) => Some(Doc {
             path: rel,
             front,
             body: body.to_owned(),
             line_offset: 1,
+            // Opening `---`, the front matter, closing `---`.
+            body_line: front_text_lines(front_yaml) + 3,
         }),
         Err(diagnostic) => {
             diagnostics.push(diagnostic.into_diagnostic(&rel, "front matter", &text));
@@ -481,6 +486,10 @@ pub fn load_yaml_file<T: DeserializeOwned>(
             None
         }
     }
+}
+
+fn front_text_lines(yaml: &str) -> u32 {
+    yaml.matches('\n').count() as u32
 }
 
 enum FrontMatter<'a> {

@@ -14,11 +14,14 @@
 //!   points and the subtotals that must add up);
 //! - [`bands`]: a rubric's 优良/合格/不合格 bands;
 //! - [`limits`]: what the Office exports cannot hold (Excel's cell and
-//!   title lengths), so that `check` finds every rubric `build` would fail on.
+//!   title lengths), so that `check` finds every rubric `build` would fail on;
+//! - [`markdown`]: what content Markdown may hold (nesting depth, size,
+//!   no remote resources).
 
 mod bands;
 mod catalogue;
 mod limits;
+pub mod markdown;
 mod rubric;
 mod table;
 
@@ -59,6 +62,7 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
         limits::check_export_limits(file, &mut out);
     }
     rubrics.sort_by(|a, b| rubric_order(a).cmp(&rubric_order(b)));
+    check_markdown(&raw, &mut out);
     let evidence = crate::evidence::validate_guides(&raw, raw.catalogue_incomplete, &mut out);
 
     let Some(mut catalogue) = catalogue else {
@@ -76,6 +80,28 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
     } else {
         (Some(project), out)
     }
+}
+
+/// Every Markdown body the site renders (see [`markdown`]).
+fn check_markdown(raw: &RawProject, out: &mut Vec<Diagnostic>) {
+    if let Some(doc) = &raw.notice {
+        markdown::check_doc(doc, &doc.body, out);
+    }
+    if let Some(doc) = &raw.overview {
+        markdown::check_doc(doc, &doc.body, out);
+    }
+    raw.groups
+        .iter()
+        .for_each(|d| markdown::check_doc(d, &d.body, out));
+    raw.indicators
+        .iter()
+        .for_each(|d| markdown::check_doc(d, &d.body, out));
+    raw.footnotes
+        .iter()
+        .for_each(|d| markdown::check_doc(d, &d.body, out));
+    raw.evidence
+        .iter()
+        .for_each(|d| markdown::check_doc(d, &d.body, out));
 }
 
 /// Official tables first, then ours, each alphabetically: the order of the
