@@ -544,6 +544,8 @@ impl YamlError {
             format!("remove the key or correct its spelling; {reference}")
         } else if message.starts_with("unknown variant ") {
             "use one of the values listed".to_owned()
+        } else if message.starts_with("unexpected character") || message.contains("surrogate") {
+            "delete this character: YAML does not allow control characters or unpaired surrogates in text (most editors do not show them)".to_owned()
         } else if message.contains("!!binary") {
             "write the text itself: dudao reads plain text, and base64 would hide what is published"
                 .to_owned()

@@ -23,91 +23,39 @@ const PREFIX_ROOM: usize = 200;
 
 pub(super) fn check_export_limits(file: &YamlFile<RawRubric>, out: &mut Vec<Diagnostic>) {
     let raw = &file.value;
-    let at = |spanned_at: Option<Position>| spanned_at.or_else(|| file.at(&raw.id));
-    let mut too_long = |text: &str, what: &str, position: Option<Position>, room: usize| {
-        let length = utf16_len(text);
-        if length + room > CELL_LIMIT {
+    let fallback = file.at(&raw.id);
+    for text in texts(file) {
+        let at = text.at.or(fallback);
+        let length = utf16_len(&text.text);
+        if length + text.room > CELL_LIMIT {
             out.push(
                 Diagnostic::error(
                     &file.path,
-                    at(position),
+                    at,
                     format!(
-                        "{what} is {length} characters long, more than an Excel cell holds ({} with what dudao adds)",
-                        CELL_LIMIT - room
+                        "{} is {length} characters long, more than an Excel cell holds ({} with what dudao adds)",
+                        text.what,
+                        CELL_LIMIT - text.room
                     ),
                 )
                 .hint("shorten it or split it into several items; the self-scoring workbook puts it in one cell"),
             );
         }
-    };
-
-    let title = match &raw.label {
-        Some(label) => format!("{}（{label}）", raw.title.value),
-        None => raw.title.value.clone(),
-    };
-    too_long(&title, "the title", file.at(&raw.title), PREFIX_ROOM);
-    let top = |key: &str| key_position(&file.text, key);
-    if let Some(source) = &raw.source {
-        too_long(source, "`source`", top("source"), PREFIX_ROOM);
-    }
-    too_long(
-        &raw.scoring_rule,
-        "`scoring_rule`",
-        top("scoring_rule"),
-        PREFIX_ROOM,
-    );
-    for field in &raw.header_fields {
-        too_long(field, "a header field", top("header_fields"), PREFIX_ROOM);
-    }
-    for note in &raw.notes {
-        too_long(note, "a note", top("notes"), PREFIX_ROOM);
-    }
-
-    for stage in raw.stages.iter().flatten() {
-        too_long(
-            &stage.value.title,
-            "the stage title",
-            file.at(stage),
-            PREFIX_ROOM,
-        );
-    }
-    let groups = raw
-        .stages
-        .iter()
-        .flatten()
-        .flat_map(|stage| &stage.value.groups)
-        .chain(raw.groups.iter().flatten());
-    for group in groups {
-        too_long(
-            &group.value.title,
-            "the group title",
-            file.at(group),
-            PREFIX_ROOM,
-        );
-        for row in &group.value.rows {
-            too_long(&row.value.title, "the row title", file.at(row), 0);
-            for criterion in &row.value.criteria {
-                let text = &criterion.value.text;
-                too_long(&text.value, "the criterion text", file.at(text), 0);
-            }
+        if let Some(c) = text.text.chars().find(|&c| forbidden(c)) {
+            out.push(
+                Diagnostic::error(
+                    &file.path,
+                    at,
+                    format!(
+                        "{} contains the control character U+{:04X}, which pages and Office files cannot show",
+                        text.what, c as u32
+                    ),
+                )
+                .hint("delete it: it is invisible in most editors, and usually comes from text copied out of a PDF or Word"),
+            );
         }
     }
-
     if let Some(veto) = &raw.veto {
-        let heading = format!(
-            "{}：{}",
-            veto.title.value,
-            veto.intro.as_deref().unwrap_or_default()
-        );
-        too_long(
-            &heading,
-            "the veto title and intro",
-            file.at(&veto.title),
-            PREFIX_ROOM,
-        );
-        for item in &veto.items.value {
-            too_long(&item.value.text, "the veto item text", file.at(item), 0);
-        }
         let length = utf16_len(&veto.title.value);
         if length > VALIDATION_TITLE_LIMIT {
             out.push(
@@ -125,6 +73,165 @@ pub(super) fn check_export_limits(file: &YamlFile<RawRubric>, out: &mut Vec<Diag
     for band in &raw.bands.value {
         check_band_label(file, &band.value.label, out);
     }
+}
+
+/// A control character other than tab and line breaks: YAML refuses them
+/// written raw, XML (inside .docx and .xlsx) refuses most of them anywhere,
+/// and `rubric-rules.js` refuses the same set (code `bad-char`).
+pub fn forbidden(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// One text of a rubric, where it is, and how much the workbook adds to it
+/// in the same cell.
+struct Text<'a> {
+    text: std::borrow::Cow<'a, str>,
+    what: &'static str,
+    at: Option<Position>,
+    room: usize,
+}
+
+/// Every text of a rubric file.
+fn texts<'a>(file: &'a YamlFile<RawRubric>) -> Vec<Text<'a>> {
+    let raw = &file.value;
+    let mut all = Vec::new();
+    let mut add = |text: std::borrow::Cow<'a, str>, what, at, room| {
+        all.push(Text {
+            text,
+            what,
+            at,
+            room,
+        });
+    };
+    let top = |key: &str| key_position(&file.text, key);
+    let title = match &raw.label {
+        Some(label) => format!("{}（{label}）", raw.title.value).into(),
+        None => raw.title.value.as_str().into(),
+    };
+    add(title, "the title", file.at(&raw.title), PREFIX_ROOM);
+    for (key, value) in [
+        ("source", &raw.source),
+        ("rationale", &raw.rationale),
+        ("based_on", &raw.based_on.as_ref().map(|b| b.value.clone())),
+    ] {
+        if let Some(value) = value {
+            add(
+                value.clone().into(),
+                "a top-level field",
+                top(key),
+                PREFIX_ROOM,
+            );
+        }
+    }
+    add(
+        raw.scoring_rule.as_str().into(),
+        "`scoring_rule`",
+        top("scoring_rule"),
+        PREFIX_ROOM,
+    );
+    for (key, list) in [
+        ("header_fields", &raw.header_fields),
+        ("notes", &raw.notes),
+        ("editorial_notes", &raw.editorial_notes),
+    ] {
+        for item in list {
+            add(item.as_str().into(), "a list item", top(key), PREFIX_ROOM);
+        }
+    }
+    let notes = |note: &Option<String>, rationale: &Option<String>| {
+        [note, rationale]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    for stage in raw.stages.iter().flatten() {
+        let (s, at) = (&stage.value, file.at(stage));
+        add(s.title.as_str().into(), "the stage title", at, PREFIX_ROOM);
+        for n in notes(&s.editorial_note, &s.rationale) {
+            add(n.into(), "a stage note", at, PREFIX_ROOM);
+        }
+    }
+    let groups = raw
+        .stages
+        .iter()
+        .flatten()
+        .flat_map(|stage| &stage.value.groups)
+        .chain(raw.groups.iter().flatten());
+    for group in groups {
+        let (g, at) = (&group.value, file.at(group));
+        add(g.title.as_str().into(), "the group title", at, PREFIX_ROOM);
+        for n in notes(&g.editorial_note, &g.rationale) {
+            add(n.into(), "a group note", at, PREFIX_ROOM);
+        }
+        for row in &g.rows {
+            let (r, at) = (&row.value, file.at(row));
+            add(r.title.as_str().into(), "the row title", at, 0);
+            for n in notes(&r.editorial_note, &r.rationale) {
+                add(n.into(), "a row note", at, PREFIX_ROOM);
+            }
+            for criterion in &r.criteria {
+                let c = &criterion.value;
+                add(
+                    c.text.value.as_str().into(),
+                    "the criterion text",
+                    file.at(&c.text),
+                    0,
+                );
+                for n in notes(&c.editorial_note, &c.rationale) {
+                    add(
+                        n.into(),
+                        "a criterion note",
+                        file.at(criterion),
+                        PREFIX_ROOM,
+                    );
+                }
+            }
+        }
+    }
+    if let Some(veto) = &raw.veto {
+        let heading = format!(
+            "{}：{}",
+            veto.title.value,
+            veto.intro.as_deref().unwrap_or_default()
+        );
+        add(
+            heading.into(),
+            "the veto title and intro",
+            file.at(&veto.title),
+            PREFIX_ROOM,
+        );
+        for item in &veto.items.value {
+            let at = file.at(item);
+            add(item.value.text.as_str().into(), "the veto item text", at, 0);
+            if let Some(rationale) = &item.value.rationale {
+                add(
+                    rationale.as_str().into(),
+                    "a veto item note",
+                    at,
+                    PREFIX_ROOM,
+                );
+            }
+        }
+    }
+    for band in &raw.bands.value {
+        let at = file.at(band);
+        add(
+            band.value.label.value.as_str().into(),
+            "the band label",
+            at,
+            PREFIX_ROOM,
+        );
+        if let Some(consequence) = &band.value.consequence {
+            add(
+                consequence.as_str().into(),
+                "the band consequence",
+                at,
+                PREFIX_ROOM,
+            );
+        }
+    }
+    all
 }
 
 fn check_band_label(
