@@ -121,6 +121,11 @@ impl Staging {
     /// Swaps the written site in for the old one; returns how many files it
     /// holds and, when asked for, their fingerprints.
     pub fn commit(mut self) -> io::Result<(usize, Option<Fingerprints>)> {
+        if self.backup.is_none() {
+            // The output was empty or dudao's when the build began; someone
+            // may have put files there since.
+            existing_output(&self.dir, false).map_err(diagnostic_error)?;
+        }
         let had_old = swap::swap_in(&self.staging, &self.dir, &self.previous)?;
         self.committed = true;
         if had_old {
@@ -383,6 +388,19 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn a_file_put_into_an_empty_output_during_the_build_is_not_deleted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir(&out).unwrap();
+        let mut staging = Staging::new(&out).unwrap();
+        staging.write("index.html", b"1").unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        let err = staging.commit().unwrap_err();
+        assert!(err.to_string().contains("dudao did not make it"), "{err}");
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
     }
 
     #[test]
