@@ -47,8 +47,9 @@ pub fn check_project(root: &Path) -> Result<(Project, Vec<Diagnostic>), Diagnost
         // Without themes/ only the content can be checked (tests and tools
         // copy just content/ and rubrics/); build then says the theme is missing.
         Ok(config) if root.join("themes").is_dir() => {
-            if let Err(Diagnostics(errors)) = render::theme::Theme::new(root, &config.theme) {
-                settings.extend(errors);
+            match render::theme::Theme::new(root, &config.theme) {
+                Ok(theme) => settings.extend(theme.check_templates()),
+                Err(Diagnostics(errors)) => settings.extend(errors),
             }
         }
         Ok(_) => {}

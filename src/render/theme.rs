@@ -89,6 +89,33 @@ impl Theme {
         env
     }
 
+    /// Compiles every template of the theme (and of the default theme it
+    /// falls back to), for `dudao check`: a syntax error is found without
+    /// rendering the site.
+    pub fn check_templates(&self) -> Vec<Diagnostic> {
+        let mut names = std::collections::BTreeSet::new();
+        for dir in self.dirs() {
+            let Ok(entries) = std::fs::read_dir(self.root.join(&dir).join("templates")) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".html") && !name.starts_with('.') {
+                    names.insert(name);
+                }
+            }
+        }
+        let env = self.environment();
+        names
+            .into_iter()
+            .filter_map(|name| {
+                env.get_template(&name)
+                    .err()
+                    .map(|e| self.diagnostic(&name, &e))
+            })
+            .collect()
+    }
+
     /// Turns a template error into a diagnostic naming the template file (in
     /// whichever theme it came from) and line.
     pub fn diagnostic(&self, page: &str, error: &minijinja::Error) -> Diagnostic {
