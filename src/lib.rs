@@ -12,6 +12,7 @@ pub mod export;
 pub mod load;
 pub mod model;
 pub mod new;
+pub mod parallel;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -317,7 +317,7 @@ fn load_each<R: Send>(
     diagnostics: &mut Vec<Diagnostic>,
     load: impl Fn(&Path, &mut Vec<Diagnostic>) -> Option<R> + Sync,
 ) -> Vec<R> {
-    let loaded = crate::render::parallel_map(paths, |path| {
+    let loaded = crate::parallel::parallel_map(paths, |path| {
         let mut found = Vec::new();
         (load(path, &mut found), found)
     });

@@ -31,6 +31,7 @@ use minijinja::{Environment, Value, context};
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
 use crate::model::Project;
+use crate::parallel::{parallel_for_each_in_order, parallel_map};
 use markdown::FootnoteMarker;
 use theme::Theme;
 
@@ -123,86 +124,6 @@ pub fn render_site<E: From<Diagnostics>>(
         },
         |rendered| emit(rendered?),
     )
-}
-
-/// `items.iter().map(f).collect()`, with the calls spread over the machine's
-/// cores; results come back in `items` order whatever order they finish in.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let mut done = Vec::with_capacity(items.len());
-    let _ = parallel_for_each_in_order(items, f, |r| {
-        done.push(r);
-        Ok::<(), std::convert::Infallible>(())
-    });
-    done
-}
-
-/// Calls `f` on every item, spread over the machine's cores, and `consume`
-/// on the results in `items` order, each as soon as it and all before it
-/// are done, on the calling thread. Stops at `consume`'s first error.
-///
-/// Workers stay at most one item each ahead of `consume`: when consuming is
-/// the slow part (writing the site), finished results would otherwise pile
-/// up until the whole site is in memory again.
-pub fn parallel_for_each_in_order<T: Sync, R: Send, E>(
-    items: &[T],
-    f: impl Fn(&T) -> R + Sync,
-    mut consume: impl FnMut(R) -> Result<(), E>,
-) -> Result<(), E> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{Condvar, Mutex};
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(items.len());
-    if workers <= 1 {
-        return items.iter().try_for_each(|item| consume(f(item)));
-    }
-    let next = AtomicUsize::new(0);
-    // How many results `consume` has taken (or `items.len()` to stop).
-    let consumed = (Mutex::new(0), Condvar::new());
-    std::thread::scope(|scope| {
-        let (sender, results) = std::sync::mpsc::channel();
-        for _ in 0..workers {
-            let (sender, next, consumed, f) = (sender.clone(), &next, &consumed, &f);
-            scope.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let (count, changed) = consumed;
-                    let mut count = count.lock().unwrap_or_else(|e| e.into_inner());
-                    while i >= *count + workers {
-                        count = changed.wait(count).unwrap_or_else(|e| e.into_inner());
-                    }
-                    drop(count);
-                    // The receiver is gone only when `consume` failed: stop.
-                    if sender.send((i, f(item))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(sender);
-        let advance = |to: usize| {
-            let (count, changed) = &consumed;
-            *count.lock().unwrap_or_else(|e| e.into_inner()) = to;
-            changed.notify_all();
-        };
-        let mut waiting = BTreeMap::new();
-        let mut due = 0;
-        for (i, result) in results {
-            waiting.insert(i, result);
-            while let Some(result) = waiting.remove(&due) {
-                due += 1;
-                if let Err(e) = consume(result) {
-                    // Skip what is left rather than render it for nothing.
-                    next.store(items.len(), Ordering::Relaxed);
-                    advance(items.len());
-                    return Err(e);
-                }
-                advance(due);
-            }
-        }
-        Ok(())
-    })
 }
 
 impl<'a> Site<'a> {
