@@ -4,7 +4,7 @@
 //! it by hand to find a hot spot before reaching for a profiler:
 //!
 //! ```text
-//! target/release/dudao gen-bench --scale 10 --out target/bench/x10
+//! cargo run --release --example gen-bench -- --scale 10 --out target/bench/x10
 //! cargo bench --bench stages -- target/bench/x10 [RUNS]
 //! ```
 //!

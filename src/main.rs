@@ -6,8 +6,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use dudao::diagnostic::{Diagnostic, Diagnostics};
 use dudao::model::{Kind, Project};
 
-mod bench_gen;
-
 /// Build the 技能人才评价质量督导指标体系 into an offline static site.
 #[derive(Parser)]
 #[command(name = "dudao", version, about, long_about = None)]
@@ -73,22 +71,6 @@ enum Command {
     New {
         #[command(subcommand)]
         what: NewCommand,
-    },
-    /// Write a synthetic project, the bundled one scaled N times (scripts/bench).
-    #[command(hide = true)]
-    GenBench {
-        /// How many copies of the bundled catalogue and rubrics.
-        #[arg(long)]
-        scale: u32,
-        /// Same seed, same bytes.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// A new or empty directory.
-        #[arg(long)]
-        out: PathBuf,
-        /// The project to scale.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
     },
 }
 
@@ -156,29 +138,6 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::GenBench {
-            scale,
-            seed,
-            out,
-            root,
-        } => match bench_gen::generate(&root, scale, seed, &out) {
-            Ok(s) => {
-                eprintln!(
-                    "wrote {}: {} groups, {} indicators, {} rubrics ({} files, {} bytes)",
-                    out.display(),
-                    s.groups,
-                    s.indicators,
-                    s.rubrics,
-                    s.files,
-                    s.bytes
-                );
-                ExitCode::SUCCESS
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
         Command::New {
             what: NewCommand::Rubric { from, new_id, root },
         } => match dudao::new::new_rubric(&root, &from, &new_id) {
