@@ -122,7 +122,7 @@ pub fn render_api(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 
 /// `requirements/`: the numbers the official text sets, in one table.
 pub fn render_requirements(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    let entries = crate::evidence::requirement_entries(site.project);
+    let entries = crate::model::requirement_entries(site.project);
     site.page(
         output,
         "requirements/",
