@@ -1,3 +1,7 @@
+//! The `dudao` command line: parses the arguments and hands each command to
+//! the library (build, check, dump, serve, new), printing diagnostics the
+//! way a reader can act on them.
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
