@@ -12,7 +12,6 @@
 
 pub mod config;
 pub mod diagnostic;
-pub mod evidence;
 pub mod export;
 pub mod load;
 pub mod model;

@@ -12,10 +12,13 @@
 //!   checks across rubric files (unique ids, `based_on`);
 //! - [`table`]: a rubric's scored table (stages, groups, rows, criteria, ids,
 //!   points and the subtotals that must add up);
-//! - [`bands`]: a rubric's 优良/合格/不合格 bands.
+//! - [`bands`]: a rubric's 优良/合格/不合格 bands;
+//! - [`evidence`]: the evidence guides, their targets, quotes and numbers,
+//!   and that every indicator and official criterion has one.
 
 mod bands;
 mod catalogue;
+mod evidence;
 mod rubric;
 mod table;
 
@@ -52,7 +55,7 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
         .collect();
     rubric::check_rubric_ids_unique_and_bases(&raw.rubrics, &mut out);
     rubrics.sort_by(|a, b| rubric_order(a).cmp(&rubric_order(b)));
-    let evidence = crate::evidence::validate_guides(&raw, raw.catalogue_incomplete, &mut out);
+    let evidence = evidence::validate_guides(&raw, raw.catalogue_incomplete, &mut out);
 
     let Some(mut catalogue) = catalogue else {
         return (None, out);
