@@ -62,7 +62,7 @@ pub fn render_tailor(site: &Site, output: &mut Output) -> Result<(), Diagnostics
         "tailor/",
         "tailor.html",
         "tailor",
-        context! { data_json => minijinja::Value::from_safe_string(data) },
+        context! { data => minijinja::Value::from_object(super::theme::ScriptJson(data)) },
     )?;
 
     // The assess page frame, filled by tailor-handoff.js from localStorage
