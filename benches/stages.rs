@@ -52,7 +52,9 @@ fn main() {
         for (i, family) in PAGE_FAMILIES.iter().enumerate() {
             let before: Vec<String> = output.keys().cloned().collect();
             let started = Instant::now();
-            family(&site, &mut output).unwrap_or_else(|e| panic!("{e}"));
+            family
+                .render(&site, &mut output)
+                .unwrap_or_else(|e| panic!("{e}"));
             let took = started.elapsed();
             // Families have no names; the first file each adds says what it is.
             let first_new = output

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
-use crate::model::{Evidence, Project};
+use crate::model::{Evidence, Project, Rubric};
 
 /// Makes the guides reachable from every template, so a page shows the
 /// guide of what it already has in hand without its Rust code changing.
@@ -75,25 +75,22 @@ fn assess_evidence<'a>(evidence: &'a Evidence, rubric: &str) -> BTreeMap<&'a str
 }
 
 /// `rubrics/ID/evidence/`: the evidence binder, printed on A4.
-pub fn render_binders(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    for rubric in &site.project.rubrics {
-        let numbers: BTreeMap<&str, usize> = rubric
-            .criteria()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i + 1))
-            .collect();
-        site.page(
-            output,
-            &format!("rubrics/{}/evidence/", rubric.id),
-            "evidence-binder.html",
-            "evidence-binder",
-            context! {
-                rubric => Serde(rubric),
-                numbers => Serde(&numbers),
-            },
-        )?;
-    }
-    Ok(())
+pub fn render_binder(site: &Site, rubric: &Rubric, output: &mut Output) -> Result<(), Diagnostics> {
+    let numbers: BTreeMap<&str, usize> = rubric
+        .criteria()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i + 1))
+        .collect();
+    site.page(
+        output,
+        &format!("rubrics/{}/evidence/", rubric.id),
+        "evidence-binder.html",
+        "evidence-binder",
+        context! {
+            rubric => Serde(rubric),
+            numbers => Serde(&numbers),
+        },
+    )
 }
 
 /// `api/evidence.json`: every guide, the `evidence` part of `dudao dump`

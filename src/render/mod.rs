@@ -30,7 +30,7 @@ use minijinja::{Environment, Value, context};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
-use crate::model::Project;
+use crate::model::{Project, Rubric};
 use crate::parallel::{parallel_for_each_in_order, parallel_map};
 use markdown::FootnoteMarker;
 use theme::Theme;
@@ -44,27 +44,55 @@ pub type Output = BTreeMap<String, Vec<u8>>;
 /// A page family: renders its pages (or other files) into the output.
 pub type PageFamily = fn(&Site, &mut Output) -> Result<(), Diagnostics>;
 
+/// A family of pages, one set per rubric: rendered and handed on one
+/// rubric at a time, so its output (56 MB for the rubric tables at ×100)
+/// is never in memory whole.
+pub type RubricFamily = fn(&Site, &Rubric, &mut Output) -> Result<(), Diagnostics>;
+
+#[derive(Clone, Copy)]
+pub enum Family {
+    Whole(PageFamily),
+    PerRubric(RubricFamily),
+}
+
+use Family::{PerRubric, Whole};
+
 /// Every page family, in the order they render. Later families may
 /// overwrite files of earlier ones, so keep static files first.
-pub const PAGE_FAMILIES: &[PageFamily] = &[
-    static_files,
-    home::render,
-    home::render_notice,
-    indicators::render_indicators,
-    indicators::render_groups,
-    rubrics::render_rubrics,
-    rubrics::render_checklists,
-    evidence::render_binders,
-    evidence::render_requirements,
-    evidence::render_api,
-    assess::render,
-    office_exports,
-    coverage::render,
-    tailor::render_choose,
-    tailor::render_tailor,
-    api::render,
-    search_index,
+pub const PAGE_FAMILIES: &[Family] = &[
+    Whole(static_files),
+    Whole(home::render),
+    Whole(home::render_notice),
+    Whole(indicators::render_indicators),
+    Whole(indicators::render_groups),
+    PerRubric(rubrics::render_rubric),
+    PerRubric(rubrics::render_checklist),
+    PerRubric(evidence::render_binder),
+    Whole(evidence::render_requirements),
+    Whole(evidence::render_api),
+    PerRubric(assess::render),
+    Whole(office_exports),
+    Whole(coverage::render),
+    Whole(tailor::render_choose),
+    Whole(tailor::render_tailor),
+    Whole(api::render),
+    Whole(search_index),
 ];
+
+impl Family {
+    /// Renders the whole family into `output` (every rubric, for a
+    /// per-rubric family).
+    pub fn render(self, site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+        match self {
+            Whole(family) => family(site, output),
+            PerRubric(family) => site
+                .project
+                .rubrics
+                .iter()
+                .try_for_each(|rubric| family(site, rubric, output)),
+        }
+    }
+}
 
 /// The Content-Security-Policy of every page (a `<meta>` in each page;
 /// netlify.toml sends the same policy plus the header-only directives).
@@ -114,13 +142,25 @@ pub fn render_site<E: From<Diagnostics>>(
     let mut site = Site::new(project, config, root)?;
     site.cache = cache;
     // Families only add files, never read them, so they render on every
-    // core; emitting in PAGE_FAMILIES order gives the bytes (and the first
-    // error) that rendering them one after another would.
+    // core; emitting in PAGE_FAMILIES order (each per-rubric family rubric
+    // by rubric) gives the bytes (and the first error) that rendering them
+    // one after another would.
+    let units: Vec<(Family, Option<&Rubric>)> = PAGE_FAMILIES
+        .iter()
+        .flat_map(|&family| match family {
+            Whole(_) => vec![(family, None)],
+            PerRubric(_) => project.rubrics.iter().map(|r| (family, Some(r))).collect(),
+        })
+        .collect();
     parallel_for_each_in_order(
-        PAGE_FAMILIES,
-        |family| {
+        &units,
+        |&(family, rubric)| {
             let mut output = Output::new();
-            family(&site, &mut output).map(|()| output)
+            match (family, rubric) {
+                (PerRubric(family), Some(rubric)) => family(&site, rubric, &mut output),
+                _ => family.render(&site, &mut output),
+            }
+            .map(|()| output)
         },
         |rendered| emit(rendered?),
     )
@@ -247,7 +287,7 @@ fn search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 
 /// The Word checklist and the Excel workbook of every rubric (see [`crate::export`]).
 fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    let cached = |rubric: &crate::model::Rubric| {
+    let cached = |rubric: &Rubric| {
         let cache = site.cache?.exports.lock().ok()?;
         cache.get(&rubric.content_hash).cloned()
     };
