@@ -3,15 +3,20 @@
 //!
 //! The build is a pipeline that follows the data:
 //! [`load`] (files → raw structs) → [`validate`] (raw → [`model`], every
-//! problem collected as a [`diagnostic::Diagnostic`]) → render → write.
+//! problem collected as a [`diagnostic::Diagnostic`]) → [`render`],
+//! [`search`] and [`export`] (model → bytes) → [`write`] (bytes → the output
+//! directory). Every kind of document (catalogue, rubric, evidence guide)
+//! passes through the same layers, and imports point down the pipeline only;
+//! [`parallel`] and [`diagnostic`] sit at the bottom, used by all.
+//! tests/layers.rs proves there is no import cycle.
 
 pub mod config;
 pub mod diagnostic;
-pub mod evidence;
 pub mod export;
 pub mod load;
 pub mod model;
 pub mod new;
+pub mod parallel;
 pub mod render;
 pub mod search;
 pub mod serve;
@@ -35,6 +40,37 @@ pub fn load_project(root: &Path) -> Result<(Project, Vec<Diagnostic>), Diagnosti
             Ok((project, diagnostics))
         }
         _ => Err(Diagnostics(diagnostics)),
+    }
+}
+
+/// Everything `dudao build` checks before it renders: the project, and
+/// `dudao.toml` and the theme it names. What `dudao check` runs, so that a
+/// project `check` passes does not then fail to build.
+pub fn check_project(root: &Path) -> Result<(Project, Vec<Diagnostic>), Diagnostics> {
+    let mut settings = Vec::new();
+    match config::Config::load(root) {
+        // Without themes/ only the content can be checked (tests and tools
+        // copy just content/ and rubrics/); build then says the theme is missing.
+        Ok(config) if root.join("themes").is_dir() => {
+            match render::theme::Theme::new(root, &config.theme) {
+                Ok(theme) => settings.extend(theme.check_templates()),
+                Err(Diagnostics(errors)) => settings.extend(errors),
+            }
+        }
+        Ok(_) => {}
+        Err(Diagnostics(errors)) => settings.extend(errors),
+    }
+    // A root that is no project is reported once, by the loader.
+    if load::check_root(root).is_some() {
+        settings.clear();
+    }
+    match load_project(root) {
+        Ok(loaded) if settings.is_empty() => Ok(loaded),
+        Ok((_, mut diagnostics)) | Err(Diagnostics(mut diagnostics)) => {
+            diagnostics.extend(settings);
+            diagnostic::sort(&mut diagnostics);
+            Err(Diagnostics(diagnostics))
+        }
     }
 }
 

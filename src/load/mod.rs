@@ -6,14 +6,26 @@
 //! [`crate::validate`]'s job. Values that validation may need to point at are
 //! kept [`Spanned`], so a wrong subtotal is reported at its own line.
 
+mod evidence;
+mod inside;
+mod names;
+mod raw;
+mod yaml;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 pub use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, Position, display_path, relative};
+pub use evidence::{EVIDENCE_DIR, load_guides};
+pub use raw::*;
+use yaml::position;
+pub use yaml::{YamlError, parse_yaml};
+
+pub use inside::outside_root;
+pub use names::is_source;
 
 pub const CONTENT_DIR: &str = "content";
 pub const RUBRICS_DIR: &str = "rubrics";
@@ -27,6 +39,8 @@ pub struct Doc<T> {
     pub body: String,
     /// Lines before the front matter's first line (the opening `---`).
     pub line_offset: u32,
+    /// The line of the file the body starts on, to locate problems in it.
+    pub body_line: u32,
 }
 
 impl<T> Doc<T> {
@@ -50,172 +64,6 @@ impl<T> YamlFile<T> {
     }
 }
 
-fn position(location: &serde_saphyr::Location, line_offset: u32) -> Option<Position> {
-    (location.line() > 0).then(|| Position {
-        line: u32::try_from(location.line())
-            .unwrap_or(u32::MAX)
-            .saturating_add(line_offset),
-        column: u32::try_from(location.column()).unwrap_or(u32::MAX),
-    })
-}
-
-pub type Points = Spanned<f64>;
-pub type Id = Spanned<String>;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawNotice {
-    pub title: Spanned<String>,
-    pub issuer: String,
-    pub document_number: String,
-    pub disclosure: Option<String>,
-    pub contact: Option<String>,
-    pub consequences: RawConsequences,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawConsequences {
-    pub excellent: String,
-    pub fail: String,
-    pub serious: String,
-    pub criminal: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawOverview {
-    pub title: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawGroup {
-    pub number: Spanned<u32>,
-    pub numeral: String,
-    pub title: String,
-    pub editorial_note: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawIndicator {
-    pub number: Spanned<u32>,
-    pub group: Spanned<u32>,
-    pub title: String,
-    #[serde(default)]
-    pub footnotes: Vec<Spanned<u32>>,
-    pub editorial_note: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawFootnote {
-    pub number: Spanned<u32>,
-    pub marker: String,
-    pub indicator: Spanned<u32>,
-    pub applies_to: Vec<Spanned<u32>>,
-}
-
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum RawKind {
-    Official,
-    Derived,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRubric {
-    pub id: Id,
-    pub title: Spanned<String>,
-    pub label: Option<String>,
-    pub kind: Spanned<RawKind>,
-    pub source: Option<String>,
-    pub based_on: Option<Spanned<String>>,
-    pub rationale: Option<String>,
-    pub total: Option<Points>,
-    pub scoring_rule: String,
-    #[serde(default)]
-    pub header_fields: Vec<String>,
-    pub stages: Option<Vec<Spanned<RawStage>>>,
-    pub groups: Option<Vec<Spanned<RawRubricGroup>>>,
-    pub veto: Option<RawVeto>,
-    pub bands: Spanned<Vec<Spanned<RawBand>>>,
-    #[serde(default)]
-    pub notes: Vec<String>,
-    #[serde(default)]
-    pub editorial_notes: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawStage {
-    pub id: Id,
-    pub title: String,
-    pub points: Option<Points>,
-    pub editorial_note: Option<String>,
-    pub rationale: Option<String>,
-    pub groups: Vec<Spanned<RawRubricGroup>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRubricGroup {
-    pub id: Id,
-    pub title: String,
-    pub points: Option<Points>,
-    pub editorial_note: Option<String>,
-    pub rationale: Option<String>,
-    pub rows: Vec<Spanned<RawRow>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRow {
-    pub id: Id,
-    pub title: String,
-    pub indicators: Spanned<Vec<Spanned<i64>>>,
-    pub editorial_note: Option<String>,
-    pub rationale: Option<String>,
-    pub criteria: Vec<Spanned<RawCriterion>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawCriterion {
-    pub id: Id,
-    pub text: Spanned<String>,
-    pub points: Points,
-    pub editorial_note: Option<String>,
-    pub rationale: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawVeto {
-    pub title: String,
-    pub intro: Option<String>,
-    pub items: Spanned<Vec<Spanned<RawVetoItem>>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawVetoItem {
-    pub id: Id,
-    pub text: String,
-    pub rationale: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawBand {
-    pub id: Id,
-    pub label: String,
-    pub min: Points,
-    pub consequence: Option<String>,
-}
-
 /// Everything read from a project root, before validation.
 #[derive(Debug, Default)]
 pub struct RawProject {
@@ -225,8 +73,8 @@ pub struct RawProject {
     pub indicators: Vec<Doc<RawIndicator>>,
     pub footnotes: Vec<Doc<RawFootnote>>,
     pub rubrics: Vec<YamlFile<RawRubric>>,
-    /// Evidence guides under `content/evidence/` (see [`crate::evidence`]).
-    pub evidence: Vec<Doc<crate::evidence::RawGuide>>,
+    /// Evidence guides under `content/evidence/`.
+    pub evidence: Vec<Doc<RawGuide>>,
     /// True when some catalogue file (under `content/`) could not be read or
     /// parsed. Validation then skips the checks that need the whole
     /// catalogue, so one broken indicator file does not also make every
@@ -252,7 +100,7 @@ pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
     project.footnotes = load_doc_dir(root, &content.join("footnotes"), &mut diagnostics);
 
     project.catalogue_incomplete = diagnostics.iter().any(Diagnostic::is_error);
-    project.evidence = crate::evidence::load_guides(root, &mut diagnostics);
+    project.evidence = load_guides(root, &mut diagnostics);
 
     let rubrics = files_with_extension(
         root,
@@ -268,7 +116,7 @@ pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
 
 /// One clear error instead of a missing-file error for every expected file
 /// when `--root` points at the wrong place.
-fn check_root(root: &Path) -> Option<Diagnostic> {
+pub fn check_root(root: &Path) -> Option<Diagnostic> {
     let problem = if !root.exists() {
         "the project root does not exist"
     } else if !root.is_dir() {
@@ -295,6 +143,10 @@ fn load_required_doc<T: DeserializeOwned>(
         );
         return None;
     }
+    if let Some(refused) = outside_root(root, path) {
+        diagnostics.push(refused);
+        return None;
+    }
     load_doc(root, path, diagnostics)
 }
 
@@ -317,7 +169,7 @@ fn load_each<R: Send>(
     diagnostics: &mut Vec<Diagnostic>,
     load: impl Fn(&Path, &mut Vec<Diagnostic>) -> Option<R> + Sync,
 ) -> Vec<R> {
-    let loaded = crate::render::parallel_map(paths, |path| {
+    let loaded = crate::parallel::parallel_map(paths, |path| {
         let mut found = Vec::new();
         (load(path, &mut found), found)
     });
@@ -338,6 +190,10 @@ fn files_with_extension(
     extensions: &[&str],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
+    if let Some(refused) = outside_root(root, dir) {
+        diagnostics.push(refused);
+        return Vec::new();
+    }
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
@@ -357,9 +213,16 @@ fn files_with_extension(
         .map(|e| e.path())
         .filter(|p| p.is_file())
         .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| extensions.contains(&e))
+            if !is_source(root, p, extensions, diagnostics) {
+                return false;
+            }
+            match outside_root(root, p) {
+                Some(refused) => {
+                    diagnostics.push(refused);
+                    false
+                }
+                None => true,
+            }
         })
         .collect();
     paths.sort();
@@ -376,17 +239,12 @@ fn read_text(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opt
                     .unwrap_or(text),
             ),
             Err(err) => {
-                diagnostics.push(
-                    Diagnostic::error(
-                        relative(root, path),
-                        None,
-                        format!(
-                            "file is not valid UTF-8 (byte {})",
-                            err.utf8_error().valid_up_to()
-                        ),
-                    )
-                    .hint("save the file as UTF-8 (not GBK/GB18030)"),
-                );
+                let bytes = err.as_bytes();
+                diagnostics.push(crate::diagnostic::not_utf8(
+                    relative(root, path),
+                    bytes,
+                    &err.utf8_error(),
+                ));
                 None
             }
         },
@@ -433,12 +291,15 @@ pub fn load_doc<T: DeserializeOwned>(
             return None;
         }
     };
+    let front_yaml = front;
     match parse_yaml::<T>(front, 1) {
         Ok(front) => Some(Doc {
             path: rel,
             front,
             body: body.to_owned(),
             line_offset: 1,
+            // Opening `---`, the front matter, closing `---`.
+            body_line: front_text_lines(front_yaml) + 3,
         }),
         Err(diagnostic) => {
             diagnostics.push(diagnostic.into_diagnostic(&rel, "front matter", &text));
@@ -467,6 +328,10 @@ pub fn load_yaml_file<T: DeserializeOwned>(
     }
 }
 
+fn front_text_lines(yaml: &str) -> u32 {
+    yaml.matches('\n').count() as u32
+}
+
 enum FrontMatter<'a> {
     Found { yaml: &'a str, body: &'a str },
     Missing,
@@ -491,81 +356,6 @@ fn split_front_matter(text: &str) -> FrontMatter<'_> {
         offset += line.len();
     }
     FrontMatter::Unclosed
-}
-
-/// A YAML error, not yet tied to a file.
-pub struct YamlError {
-    pub at: Option<Position>,
-    pub message: String,
-}
-
-impl YamlError {
-    /// `what` is `rubric` or `front matter`; `text` is the whole file, to
-    /// recognise an empty one.
-    fn into_diagnostic(self, file: &Path, what: &str, text: &str) -> Diagnostic {
-        let reference = if what == "rubric" {
-            "docs/rubric-format.md lists every field, its type and whether it is required"
-        } else {
-            "compare with the other files in the same folder"
-        };
-        if text.trim().is_empty() {
-            return Diagnostic::error(file, None, format!("the {what} is empty"))
-                .hint(format!("write its fields, or delete the file; {reference}"));
-        }
-        let message = &self.message;
-        let hint = if let Some(rest) = message.strip_prefix("missing field ") {
-            format!("add the required field {rest}; {reference}")
-        } else if message.starts_with("unknown field ") {
-            format!("remove the key or correct its spelling; {reference}")
-        } else if message.starts_with("unknown variant ") {
-            "use one of the values listed".to_owned()
-        } else if message.contains("tab") {
-            "indent with spaces: YAML does not allow tabs for indentation".to_owned()
-        } else if message.contains("expected mapping") && self.at.is_some_and(|p| p.line <= 1) {
-            format!("a {what} is a set of `key: value` lines; {reference}")
-        } else if message.starts_with("invalid type") || message.starts_with("expected ") {
-            format!("the value has the wrong type; {reference}")
-        } else {
-            "fix the YAML syntax here: check indentation, the `: ` after each key, and unclosed brackets or quotes".to_owned()
-        };
-        let at = if message.contains("found a tab") {
-            first_indenting_tab(text, self.at).or(self.at)
-        } else {
-            self.at
-        };
-        Diagnostic::error(file, at, format!("invalid {what}: {message}")).hint(hint)
-    }
-}
-
-/// The parser reports a tab where the token it was reading began, often a
-/// line above; the author needs the tab itself.
-fn first_indenting_tab(text: &str, from: Option<Position>) -> Option<Position> {
-    let first_line = from.map_or(1, |p| p.line);
-    text.lines()
-        .zip(1u32..)
-        .skip_while(|(_, number)| *number < first_line)
-        .find_map(|(line, number)| {
-            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-            line[..indent].find('\t').map(|column| Position {
-                line: number,
-                column: column as u32 + 1,
-            })
-        })
-}
-
-/// Parses YAML text, shifting reported lines by `line_offset` (front matter
-/// starts below the opening `---`).
-pub fn parse_yaml<T: DeserializeOwned>(text: &str, line_offset: u32) -> Result<T, YamlError> {
-    serde_saphyr::from_str::<T>(text).map_err(|err| {
-        let at = err.location().and_then(|l| position(&l, line_offset));
-        let mut message = err.without_snippet().to_string();
-        // The crate appends its own "at line L, column C"; we print the
-        // position in the file:line:column prefix instead, shifted correctly.
-        if let Some(cut) = message.rfind(" at line ") {
-            message.truncate(cut);
-        }
-        YamlError { at, message }
-    })
 }
 
 /// A printable relative path, for messages that name other files.
