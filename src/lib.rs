@@ -5,6 +5,7 @@
 //! [`load`] (files → raw structs) → [`validate`] (raw → [`model`], every
 //! problem collected as a [`diagnostic::Diagnostic`]) → render → write.
 
+pub mod assessment;
 pub mod config;
 pub mod diagnostic;
 pub mod evidence;
