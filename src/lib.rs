@@ -16,6 +16,7 @@ pub mod new;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod summary;
 pub mod validate;
 pub mod write;
 

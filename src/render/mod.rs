@@ -19,6 +19,7 @@ mod indicators;
 pub mod markdown;
 mod qr;
 mod rubrics;
+mod summary;
 mod tailor;
 pub mod theme;
 
@@ -61,6 +62,7 @@ pub const PAGE_FAMILIES: &[PageFamily] = &[
     coverage::render,
     tailor::render_choose,
     tailor::render_tailor,
+    summary::render,
     api::render,
     search_index,
 ];
