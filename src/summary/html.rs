@@ -281,7 +281,7 @@ fn rubric_section(rubric: &RubricSummary, index: usize) -> String {
             );
         }
     }
-    h.push_str("</ol>\n<h3>机构明细</h3>\n");
+    h.push_str("</ol>\n<h3 class=\"summary-details-title\">机构明细</h3>\n");
     for inst in &rubric.institutions {
         let _ = write!(
             h,

@@ -338,7 +338,7 @@
         return h('li', { 'data-criterion': id, 'data-rank': rank + 1 }, h('strong', null, `${c.lost_count} 家失分`),
           `，共失 ${points(c.lost_points)} 分 · 指标${c.indicator} · ${c.row}：${c.text}（${points(c.points)} 分）`);
       })),
-      h('h3', null, '机构明细'),
+      h('h3', { class: 'summary-details-title' }, '机构明细'),
       r.institutions.map((inst) => detail(r, inst, onSite)));
   }
 
