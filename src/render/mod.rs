@@ -22,6 +22,7 @@ mod rubrics;
 mod summary;
 mod tailor;
 pub mod theme;
+mod workspace;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -62,6 +63,7 @@ pub const PAGE_FAMILIES: &[PageFamily] = &[
     coverage::render,
     tailor::render_choose,
     tailor::render_tailor,
+    workspace::render,
     summary::render,
     api::render,
     search_index,
