@@ -185,6 +185,37 @@ test('30 files of two rubrics, one tampered, one duplicate: bands, heat map, ran
   await page.close();
 });
 
+test('the workspace: stored assessments are summarised, and a drill-down opens one in the workspace', async () => {
+  const { page, errors } = await openSummary();
+  const valid = made.filter((m) => m.kind === 'valid');
+  const texts = await Promise.all(valid.slice(0, 3).map((m) => readFile(path.join(dir, m.file), 'utf8')));
+  const stored = await page.evaluate(async (list) => {
+    const ids = [];
+    for (const text of list) {
+      const r = await globalThis.DudaoWorkspace.fromFile(text);
+      if (!r.ok) throw new Error(r.message);
+      ids.push(r.id);
+    }
+    return ids;
+  }, texts);
+  assert.equal(stored.length, 3);
+  await page.reload();
+  await page.waitForSelector('[data-action="open-workspace"]:not([hidden])');
+  const before = await page.getAttribute('#summary-app', 'data-ready');
+  await page.click('[data-action="open-workspace"]');
+  await page.waitForFunction((b) => document.getElementById('summary-app').dataset.ready && document.getElementById('summary-app').dataset.ready !== b, before);
+  assert.match(await page.textContent('[data-counts]'), /共读取 3 个文件：采用 3 份评估/);
+
+  // A file opened from disk whose id the workspace already holds opens the stored one.
+  const doc = valid[0].doc;
+  const button = page.locator(`[data-action="open-assessment"][data-id="${doc.id}"]`);
+  await page.locator(`details:has([data-id="${doc.id}"]) > summary`).click();
+  await Promise.all([page.waitForURL(/rubrics\/annex-[12]\/assess\/index\.html#assessment=/), button.click()]);
+  assert.ok(page.url().endsWith(`#assessment=${doc.id}`), page.url());
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the static page dudao summarize writes shows the same bands and needs no script', async () => {
   const html = await readFile(path.join(cli.out, 'index.html'), 'utf8');
   assert.ok(!html.includes('<script'));

@@ -9,7 +9,9 @@
  * Classic script; hooks for tests and tools: #summary-app[data-ready] once a
  * load has finished, [data-band-bar=KEY][data-count], [data-heat] cells
  * [data-institution] × [data-indicator] with data-lost, [data-rank],
- * [data-refused=KIND], [data-action=…] (docs/summary.md).
+ * [data-refused=KIND], [data-action=…] (docs/summary.md). With the workspace
+ * (DudaoWorkspace) it also reads every stored assessment, and a drill-down
+ * opens an institution's assessment there.
  */
 (function () {
   'use strict';
@@ -70,8 +72,10 @@
           let text;
           try {
             text = await file.text();
-          } catch (_) {
-            state.refused.push({ file: name, kind: 'io', message: '无法读取该文件（可能已被移动或没有权限）。' });
+          } catch (error) {
+            state.refused.push(error instanceof Incomplete
+              ? { file: name, kind: 'schema', message: '草稿：有“基本符合”尚未填写得分或理由，完成后才能汇总。' }
+              : { file: name, kind: 'io', message: '无法读取该文件（可能已被移动或没有权限）。' });
           }
           if (text !== undefined) {
             const read = M.readText(text, state.rubrics);
@@ -155,6 +159,70 @@
     }
     load(items);
   });
+  // ---- the workspace (评估工作台) ---------------------------------------------
+
+  const W = globalThis.DudaoWorkspace;
+  const workspaceButton = $('[data-action="open-workspace"]');
+  if (W) {
+    W.available().then((ok) => {
+      workspaceButton.hidden = !ok;
+    });
+  }
+
+  /** Every stored assessment, as the export file it would make (drafts with an unfinished 基本符合 are listed as such). */
+  async function loadWorkspace() {
+    const summaries = await W.list();
+    if (summaries.length === 0) {
+      say('评估工作台中还没有评估。');
+      return;
+    }
+    const items = summaries.map((s) => ({
+      name: `工作台：${s.name || s.rubric.title}（${s.id}）`,
+      workspaceId: s.id,
+      file: {
+        size: 0,
+        async text() {
+          const out = await W.toFile(s.id);
+          if (!out.ok) throw new Incomplete();
+          return JSON.stringify(out.data);
+        },
+      },
+    }));
+    await load(items);
+  }
+  class Incomplete extends Error {}
+  workspaceButton.addEventListener('click', () => loadWorkspace().catch(() => say('无法读取评估工作台。', 'error')));
+
+  /**
+   * Opens an institution's latest assessment: from the workspace when it is
+   * there (by id), else imported from its file first (the workspace never
+   * overwrites: an id it already holds is opened as stored).
+   */
+  async function openInWorkspace(button) {
+    const { file, id, rubric: rubricId, hash } = button.dataset;
+    const own = data.rubrics.some((x) => x.id === rubricId && x.content_hash === hash);
+    const go = (stored) => {
+      window.location.href = own
+        ? `${root}rubrics/${rubricId}/assess/index.html#assessment=${stored}`
+        : `${root}assessments/form/index.html#assessment=${stored}`;
+    };
+    if (await W.get(id)) {
+      go(id);
+      return;
+    }
+    const source = state.sources.get(file);
+    if (!source || typeof source.arrayBuffer !== 'function') {
+      say('找不到这份评估的文件，请重新打开它。', 'error');
+      return;
+    }
+    const imported = await W.fromFile(source);
+    if (!imported.ok) {
+      say(`无法导入评估工作台：${imported.message}`, 'error');
+      return;
+    }
+    go(imported.id);
+  }
+
   $('[data-action="open-files"]').addEventListener('change', (event) => load(fromInput(event.target, false)));
   $('[data-action="open-folder"]').addEventListener('change', (event) => load(fromInput(event.target, true)));
   $('[data-action="clear"]').addEventListener('click', () => {
@@ -350,9 +418,10 @@
       h('table', { class: 'summary-timeline' },
         h('thead', null, h('tr', null, ['日期', '得分', '结论', '文件'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', null, inst.timeline.map((t) => h('tr', null, h('td', null, t.date), h('td', null, points(t.total)), h('td', null, bandOf(t)), h('td', null, t.file))))),
-      onSite
-        ? h('p', { class: 'summary-actions' }, h('a', { href: `${root}rubrics/${r.id}/assess/index.html#assessment=${inst.id}` }, '在评分页中打开（需已在评估工作区中）'))
-        : h('p', { class: 'summary-note' }, '本站没有这一版本的评分表，无法在评分页中打开。'));
+      W ? h('p', { class: 'summary-actions' }, h('button', {
+        type: 'button', class: 'button', 'data-action': 'open-assessment', 'data-file': inst.file, 'data-id': inst.id,
+        'data-rubric': r.id, 'data-hash': r.content_hash,
+      }, onSite ? '在评估工作台中打开（评分页）' : '在评估工作台中打开（本站无此版本评分表，用通用表单）')) : null);
   }
 
   function problems(s) {
@@ -391,6 +460,8 @@
       save('督导汇总.json', new Blob([JSON.stringify(state.summary, null, 2)], { type: 'application/json' }));
     } else if (action === 'print') {
       window.print();
+    } else if (action === 'open-assessment') {
+      openInWorkspace(button).catch(() => say('无法打开评估工作台。', 'error'));
     }
   });
 })();
