@@ -63,41 +63,48 @@
     const started = performance.now();
     let lastYield = performance.now();
     try {
-      for (let i = 0; i < items.length; i++) {
-        const { name, file } = items[i];
-        if (file.size > M.MAX_FILE_BYTES) {
-          const refusal = M.tooLarge(file.size);
-          state.refused.push({ file: name, kind: refusal.kind, message: refusal.message });
-        } else {
-          let text;
-          try {
-            text = await file.text();
-          } catch (error) {
-            state.refused.push(error instanceof Incomplete
-              ? { file: name, kind: 'schema', message: '草稿：有“基本符合”尚未填写得分或理由，完成后才能汇总。' }
-              : { file: name, kind: 'io', message: '无法读取该文件（可能已被移动或没有权限）。' });
+      // Reads are started a few at a time (the browser fetches file bytes
+      // asynchronously), checked one by one; at most BATCH texts are alive.
+      const BATCH = 16;
+      const readOne = ({ name, file }) => {
+        if (file.size > M.MAX_FILE_BYTES) return Promise.resolve({ name, refusal: M.tooLarge(file.size) });
+        return file.text().then((text) => ({ name, file, text }), (error) => ({
+          name,
+          refusal: error instanceof Incomplete
+            ? { kind: 'schema', message: '草稿：有“基本符合”尚未填写得分或理由，完成后才能汇总。' }
+            : { kind: 'io', message: '无法读取该文件（可能已被移动或没有权限）。' },
+        }));
+      };
+      for (let start = 0; start < items.length; start += BATCH) {
+        const batch = await Promise.all(items.slice(start, start + BATCH).map(readOne));
+        for (const got of batch) {
+          if (got.refusal) {
+            state.refused.push({ file: got.name, kind: got.refusal.kind, message: got.refusal.message });
+            continue;
           }
-          if (text !== undefined) {
-            const read = M.readText(text, state.rubrics);
-            if (read.ok) {
-              state.accepted.push({ file: name, record: read.record });
-              state.sources.set(name, file);
-            } else {
-              state.refused.push({ file: name, kind: read.kind, message: read.message });
-            }
+          const read = M.readText(got.text, state.rubrics);
+          if (read.ok) {
+            state.accepted.push({ file: got.name, record: read.record });
+            state.sources.set(got.name, got.file);
+          } else {
+            state.refused.push({ file: got.name, kind: read.kind, message: read.message });
           }
         }
         if (performance.now() - lastYield > 50) {
-          bar.value = i + 1;
-          label.textContent = `已读取 ${i + 1} / ${items.length} 个文件`;
+          const done = Math.min(items.length, start + BATCH);
+          bar.value = done;
+          label.textContent = `已读取 ${done} / ${items.length} 个文件`;
           await yieldToBrowser();
           lastYield = performance.now();
         }
       }
+      app.dataset.readMs = String(Math.round(performance.now() - started));
       bar.value = items.length;
       label.textContent = `已读取 ${items.length} 个文件`;
       state.summary = M.summarize(state.accepted, state.refused, state.rubrics);
+      const drawing = performance.now();
       render();
+      app.dataset.renderMs = String(Math.round(performance.now() - drawing));
       const s = state.summary.files;
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       say(`读取 ${items.length} 个文件（${seconds} 秒）：共采用 ${s.accepted} 份评估，未采用 ${s.refused.length + s.duplicates.length} 个（原因见文末）。`,
