@@ -216,6 +216,45 @@ test('the workspace: stored assessments are summarised, and a drill-down opens o
   await page.close();
 });
 
+test('a whole folder from the folder picker: only its *.json, named by their path in the folder', async () => {
+  const { page, errors } = await openSummary();
+  assert.equal(await page.$eval('#summary-folder', (input) => input.webkitdirectory), true);
+  const folder = path.join(tmp, 'folder');
+  await import('node:fs/promises').then((fs) => fs.mkdir(path.join(folder, 'sub'), { recursive: true }));
+  const valid = made.filter((m) => m.kind === 'valid');
+  await writeFile(path.join(folder, 'a.json'), await readFile(path.join(dir, valid[0].file)));
+  await writeFile(path.join(folder, 'sub', 'b.json'), await readFile(path.join(dir, valid[1].file)));
+  await writeFile(path.join(folder, 'sub', 'readme.txt'), 'not an assessment');
+  const before = await page.getAttribute('#summary-app', 'data-ready');
+  await page.setInputFiles('#summary-folder', folder);
+  await page.waitForFunction((b) => document.getElementById('summary-app').dataset.ready && document.getElementById('summary-app').dataset.ready !== b, before);
+  assert.match(await page.textContent('[data-counts]'), /共读取 2 个文件：采用 2 份评估/);
+  const files = await page.$$eval('.summary-timeline tbody td:last-child', (cells) => cells.map((c) => c.textContent).sort());
+  assert.deepEqual(files, ['folder/a.json', 'folder/sub/b.json']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('files dropped on the page are read (a folder drop walks webkitGetAsEntry; synthetic drops carry plain files)', async () => {
+  const { page, errors } = await openSummary();
+  const text = await readFile(path.join(dir, made.find((m) => m.kind === 'valid').file), 'utf8');
+  const before = await page.getAttribute('#summary-app', 'data-ready');
+  const transfer = await page.evaluateHandle((t) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], 'dropped.json', { type: 'application/json' }));
+    dt.items.add(new File(['nope'], 'junk.json', { type: 'application/json' }));
+    return dt;
+  }, text);
+  await page.dispatchEvent('#summary-drop', 'dragover', { dataTransfer: transfer });
+  assert.equal(await page.getAttribute('#summary-drop', 'data-over'), '');
+  await page.dispatchEvent('#summary-drop', 'drop', { dataTransfer: transfer });
+  await page.waitForFunction((b) => document.getElementById('summary-app').dataset.ready && document.getElementById('summary-app').dataset.ready !== b, before);
+  assert.match(await page.textContent('[data-counts]'), /共读取 2 个文件：采用 1 份评估，未采用 1 个/);
+  assert.match(await page.textContent('[data-refused="not-json"]'), /junk\.json/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the static page dudao summarize writes shows the same bands and needs no script', async () => {
   const html = await readFile(path.join(cli.out, 'index.html'), 'utf8');
   assert.ok(!html.includes('<script'));
