@@ -307,6 +307,7 @@
     const table = $('[data-table]');
     fill(table.querySelector('thead'), h('tr', null, M.TABLE_COLUMNS.map((name, i) => h('th', {
       scope: 'col',
+      'data-label': name,
       'aria-sort': i === column ? (descending ? 'descending' : 'ascending') : null,
     }, h('button', { type: 'button', 'data-sort': i }, name)))));
     fill(table.querySelector('tbody'), rows.map(({ rubric, inst, cells }) => h('tr', { 'data-institution': inst.key, 'data-band': bandKey(inst) },
