@@ -11,6 +11,7 @@
 //! Version-1 files name their rubric but do not carry it; they are refused
 //! with a hint to re-export them from the assess page (which upgrades them).
 
+mod file;
 mod rubric_check;
 pub mod score;
 
@@ -19,10 +20,14 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use crate::model::Rubric;
+pub use file::{
+    Answer, FollowUp, Photo, Rectification, RectificationItem, RectificationSource,
+    RectificationStatus, Totals, VetoAnswer,
+};
+use file::{FileV2, Probe};
 pub use score::{Score, Status};
 
 /// Files above this are refused before they are read (photos included).
@@ -65,7 +70,8 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// One accepted assessment: what a summary needs, photos left out.
+/// One accepted assessment. Photo bytes are kept only by a reader made
+/// with [`Reader::with_photos`] (base64, as in the file).
 #[derive(Debug, Clone)]
 pub struct Assessment {
     pub path: PathBuf,
@@ -77,223 +83,14 @@ pub struct Assessment {
     pub rubric: Arc<Rubric>,
     pub assessors: Vec<String>,
     pub header: BTreeMap<String, String>,
+    /// As in the file: keyed by criterion id; unanswered ones may be absent.
+    pub answers: BTreeMap<String, Answer>,
+    pub veto: BTreeMap<String, VetoAnswer>,
+    pub photos: BTreeMap<String, Photo<Option<String>>>,
     pub vetoed: Vec<String>,
     pub rectification: Option<Rectification>,
     pub follow_up_of: Option<FollowUp>,
     pub score: Score,
-}
-
-// ---- the file as written ---------------------------------------------------
-
-#[derive(Deserialize)]
-struct Probe {
-    format: Option<serde_json::Value>,
-    version: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileV2 {
-    #[allow(dead_code)]
-    format: String,
-    #[allow(dead_code)]
-    version: u64,
-    id: String,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    created_at: Option<String>,
-    #[serde(default)]
-    updated_at: Option<String>,
-    #[serde(default)]
-    exported_at: Option<String>,
-    rubric: Rubric,
-    #[serde(default)]
-    assessors: Vec<String>,
-    header: BTreeMap<String, String>,
-    answers: BTreeMap<String, Answer>,
-    veto: BTreeMap<String, VetoAnswer>,
-    #[serde(default)]
-    photos: BTreeMap<String, Photo>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    merged_from: Option<Vec<MergedFrom>>,
-    #[serde(default)]
-    rectification: Option<Rectification>,
-    #[serde(default)]
-    follow_up_of: Option<FollowUp>,
-    totals: Totals,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Answer {
-    #[serde(default)]
-    pub status: Option<Status>,
-    #[serde(default)]
-    pub score: Option<f64>,
-    #[serde(default)]
-    pub justification: Option<String>,
-    #[serde(default)]
-    pub notes: Option<String>,
-    #[serde(default)]
-    pub photos: Vec<String>,
-    #[serde(default)]
-    pub by: Option<String>,
-    #[serde(default)]
-    pub at: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VetoAnswer {
-    pub ticked: bool,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub photos: Vec<String>,
-    #[serde(default)]
-    pub by: Option<String>,
-    #[serde(default)]
-    pub at: Option<String>,
-}
-
-/// Photo bytes are skipped while parsing: a summary never needs them.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Photo {
-    #[allow(dead_code)]
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    #[allow(dead_code)]
-    width: Option<u32>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    height: Option<u32>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    bytes: Option<u64>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    caption: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    added_at: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    by: Option<String>,
-    #[allow(dead_code)]
-    data: IgnoredAny,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MergedFrom {
-    #[allow(dead_code)]
-    id: String,
-    #[serde(default)]
-    #[allow(dead_code)]
-    assessors: Vec<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    exported_at: Option<String>,
-}
-
-/// 整改 tracking (issue 13).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rectification {
-    #[serde(default)]
-    pub issued_at: Option<String>,
-    pub items: Vec<RectificationItem>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RectificationItem {
-    pub id: String,
-    pub source: RectificationSource,
-    #[serde(default)]
-    pub problem: Option<String>,
-    #[serde(default)]
-    pub requirement: Option<String>,
-    #[serde(default)]
-    pub deadline: Option<String>,
-    #[serde(default)]
-    pub owner: Option<String>,
-    pub status: RectificationStatus,
-    #[serde(default)]
-    pub note: Option<String>,
-    #[serde(default)]
-    pub photos: Vec<String>,
-    #[serde(default)]
-    pub updated_at: Option<String>,
-    #[serde(default)]
-    pub by: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RectificationSource {
-    pub kind: String,
-    pub id: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RectificationStatus {
-    Open,
-    InProgress,
-    Done,
-    Verified,
-}
-
-impl Rectification {
-    /// (items done or verified, all items).
-    pub fn completion(&self) -> (usize, usize) {
-        let done = self
-            .items
-            .iter()
-            .filter(|i| {
-                matches!(
-                    i.status,
-                    RectificationStatus::Done | RectificationStatus::Verified
-                )
-            })
-            .count();
-        (done, self.items.len())
-    }
-}
-
-/// For a 复查: the earlier assessment it follows up.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FollowUp {
-    pub id: String,
-    #[serde(default)]
-    pub exported_at: Option<String>,
-    #[serde(default)]
-    pub total: Option<f64>,
-    #[serde(default)]
-    pub band: Option<String>,
-    #[serde(default)]
-    pub vetoed: Option<bool>,
-    #[serde(default)]
-    pub items: Vec<String>,
-}
-
-#[derive(Deserialize, PartialEq, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct Totals {
-    pub total: f64,
-    pub max: f64,
-    pub band: String,
-    pub vetoed: bool,
-    pub answered: u32,
-    pub criteria: u32,
-    pub stages: BTreeMap<String, f64>,
-    pub groups: BTreeMap<String, f64>,
 }
 
 // ---- reading ---------------------------------------------------------------
@@ -303,11 +100,21 @@ pub struct Totals {
 pub struct Reader {
     /// Rubrics already verified, by content_hash.
     rubrics: HashMap<String, Arc<Rubric>>,
+    photos: bool,
 }
 
 impl Reader {
     pub fn new() -> Self {
         Reader::default()
+    }
+
+    /// A reader that keeps each photo's base64 `data` (for documents that
+    /// print them); by default photo bytes are skipped while parsing.
+    pub fn with_photos() -> Self {
+        Reader {
+            photos: true,
+            ..Reader::default()
+        }
     }
 
     /// Reads and checks one file from disk.
@@ -391,16 +198,27 @@ impl Reader {
                 ));
             }
         }
-        let file: FileV2 = serde_json::from_slice(bytes).map_err(|e| {
+        let schema = |e: serde_json::Error| {
             fail(
                 ErrorKind::Schema,
                 format!("does not follow schema version 2: {e}"),
             )
-        })?;
-        self.check(path, file)
+        };
+        if self.photos {
+            let file: FileV2<String> = serde_json::from_slice(bytes).map_err(schema)?;
+            self.check(path, file, Some)
+        } else {
+            let file: FileV2<IgnoredAny> = serde_json::from_slice(bytes).map_err(schema)?;
+            self.check(path, file, |_| None)
+        }
     }
 
-    fn check(&mut self, path: &Path, mut file: FileV2) -> Result<Assessment, ReadError> {
+    fn check<D>(
+        &mut self,
+        path: &Path,
+        mut file: FileV2<D>,
+        keep: fn(D) -> Option<String>,
+    ) -> Result<Assessment, ReadError> {
         let fail = |kind, message: String| ReadError {
             path: path.to_path_buf(),
             kind,
@@ -441,6 +259,25 @@ impl Reader {
             rubric,
             assessors: file.assessors,
             header: file.header,
+            answers: file.answers,
+            veto: file.veto,
+            photos: file
+                .photos
+                .into_iter()
+                .map(|(id, p)| {
+                    let photo = Photo {
+                        kind: p.kind,
+                        width: p.width,
+                        height: p.height,
+                        bytes: p.bytes,
+                        caption: p.caption,
+                        added_at: p.added_at,
+                        by: p.by,
+                        data: keep(p.data),
+                    };
+                    (id, photo)
+                })
+                .collect(),
             vetoed,
             rectification: file.rectification,
             follow_up_of: file.follow_up_of,
@@ -523,7 +360,7 @@ fn check_id(id: &str) -> Result<(), String> {
     }
 }
 
-fn check_texts(file: &FileV2) -> Result<(), String> {
+fn check_texts<D>(file: &FileV2<D>) -> Result<(), String> {
     let long = |text: &Option<String>, what: &str| -> Result<(), String> {
         match text {
             Some(t) if t.chars().count() > MAX_TEXT_CHARS => {
@@ -548,6 +385,14 @@ fn check_texts(file: &FileV2) -> Result<(), String> {
                     "criterion `{id}` names photo `{photo}`, which the file does not have"
                 ));
             }
+        }
+    }
+    for (pid, photo) in &file.photos {
+        if !matches!(photo.kind.as_str(), "image/jpeg" | "image/png") {
+            return Err(format!(
+                "photo `{pid}` is of type `{}`, not image/jpeg or image/png",
+                photo.kind
+            ));
         }
     }
     for (id, veto) in &file.veto {

@@ -37,7 +37,7 @@ fn sample(rubric: &Rubric) -> Value {
         "rectification": null, "follow_up_of": null,
         "totals": {"total": 0, "max": 0, "band": "", "vetoed": false, "answered": 0, "criteria": 0, "stages": {}, "groups": {}},
     });
-    let parsed: FileV2 = serde_json::from_value(file.clone()).unwrap();
+    let parsed: FileV2<IgnoredAny> = serde_json::from_value(file.clone()).unwrap();
     let score = score::evaluate(&parsed.rubric, &parsed.answers, &parsed.veto).unwrap();
     let t = score.totals();
     file["totals"] = json!({
@@ -182,4 +182,26 @@ fn a_derived_field_that_disagrees_with_the_rows_is_refused() {
     rubric.content_hash = crate::validate::content_hash(&rubric);
     let err = read(&sample(&rubric)).unwrap_err();
     assert_eq!(err.kind, ErrorKind::InvalidRubric, "{err}");
+}
+
+#[test]
+fn photo_bytes_are_kept_only_when_asked_for() {
+    let rubric = project_rubric("annex-1");
+    let mut file = sample(&rubric);
+    let id = rubric.criteria().nth(3).unwrap().id.clone();
+    file["photos"] = json!({"p-1": {"type": "image/jpeg", "width": 10, "height": 10, "bytes": 4,
+        "caption": "3号工位", "added_at": "2025-03-18T02:00:00.000Z", "by": "张三", "data": "/9j/4A=="}});
+    file["answers"][&id]["photos"] = json!(["p-1"]);
+    let plain = read(&file).unwrap();
+    assert_eq!(plain.photos["p-1"].data, None);
+    assert_eq!(plain.photos["p-1"].caption.as_deref(), Some("3号工位"));
+    assert_eq!(plain.answers[&id].photos, ["p-1"]);
+    let full = Reader::with_photos()
+        .read_bytes(Path::new("x.json"), file.to_string().as_bytes())
+        .unwrap();
+    assert_eq!(full.photos["p-1"].data.as_deref(), Some("/9j/4A=="));
+
+    file["answers"][&id]["photos"] = json!(["p-2"]);
+    let err = read(&file).unwrap_err();
+    assert!(err.message.contains("names photo `p-2`"), "{err}");
 }
