@@ -143,6 +143,8 @@ pub struct Institution {
     pub change: Option<Halves>,
     pub timeline: Vec<TimelineEntry>,
     pub lost_by_indicator: Vec<Halves>,
+    /// The same for the previous assessment of this rubric; null without one.
+    pub previous_lost_by_indicator: Option<Vec<Halves>>,
     pub scores: Vec<Option<Halves>>,
 }
 
@@ -468,6 +470,16 @@ fn rubric_summary(files: Vec<Record>) -> RubricSummary {
                 })
                 .collect(),
             lost_by_indicator: lost_by.values().map(|h| Halves(*h)).collect(),
+            previous_lost_by_indicator: previous.map(|p| {
+                let mut by: BTreeMap<u32, i64> =
+                    indicator_numbers.iter().map(|n| (*n, 0)).collect();
+                for (info, score) in criteria_info.iter().zip(&p.scores) {
+                    if let Some(s) = score {
+                        *by.entry(info.indicator).or_default() += i64::from(info.halves - s);
+                    }
+                }
+                by.values().map(|h| Halves(*h)).collect()
+            }),
             scores: latest
                 .scores
                 .iter()

@@ -463,18 +463,22 @@
       fs.sort(chronological);
       const latest = fs[fs.length - 1];
       const rec = latest.record;
-      const lostBy = {};
-      for (const n of entry.indicators) lostBy[n] = 0;
-      entry.criteria.forEach((c, i) => {
-        const s = rec.scores[i];
-        if (s < 0) return;
-        const lost = c.halves - s;
-        lostBy[c.indicator] += lost;
-        if (lost > 0) {
-          lostCount[i] += 1;
-          lostHalves[i] += lost;
-        }
-      });
+      const lostOf = (record, tally) => {
+        const by = {};
+        for (const n of entry.indicators) by[n] = 0;
+        entry.criteria.forEach((c, i) => {
+          const s = record.scores[i];
+          if (s < 0) return;
+          const lost = c.halves - s;
+          by[c.indicator] += lost;
+          if (tally && lost > 0) {
+            lostCount[i] += 1;
+            lostHalves[i] += lost;
+          }
+        });
+        return entry.indicators.map((n) => by[n] / 2);
+      };
+      const lostByIndicator = lostOf(rec, true);
       const bandKey = rec.vetoed.length > 0 ? 'fail-veto' : rec.band;
       bands[bandKey] = (bands[bandKey] || 0) + 1;
       const previous = fs.length > 1 ? fs[fs.length - 2].record : null;
@@ -498,7 +502,8 @@
           id: f.record.id, file: f.file, date: f.record.date, total: f.record.totalHalves / 2,
           band: f.record.band, vetoed: f.record.vetoed.length > 0,
         })),
-        lost_by_indicator: entry.indicators.map((n) => lostBy[n] / 2),
+        lost_by_indicator: lostByIndicator,
+        previous_lost_by_indicator: previous ? lostOf(previous, false) : null,
         scores: Array.from(rec.scores, (s) => (s < 0 ? null : s / 2)),
       });
     }
