@@ -11,7 +11,9 @@ pub mod html;
 mod output;
 pub mod xlsx;
 
-pub use output::{Cell, OUTPUT_FILES, TABLE_COLUMNS, band_label, csv, table_rows, write_output};
+pub use output::{
+    Cell, OUTPUT_FILES, TABLE_COLUMNS, band_label, csv, table_rows, veto_label, write_output,
+};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -91,6 +93,8 @@ pub struct RubricSummary {
     pub sheet: String,
     pub max: crate::model::Points,
     pub bands_defined: Vec<BandDefined>,
+    /// The rubric's 不合格项 in order (the table names them 第N项).
+    pub veto_items: Vec<VetoItemText>,
     pub assessments: usize,
     pub bands: BTreeMap<&'static str, usize>,
     pub indicators: Vec<IndicatorLoss>,
@@ -104,6 +108,12 @@ pub struct BandDefined {
     pub id: String,
     pub label: String,
     pub min: crate::model::Points,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VetoItemText {
+    pub id: String,
+    pub text: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -523,6 +533,15 @@ fn rubric_summary(files: Vec<Record>) -> RubricSummary {
         content_hash: rubric.content_hash.clone(),
         sheet: String::new(),
         max: rubric.total,
+        veto_items: rubric
+            .veto
+            .iter()
+            .flat_map(|v| &v.items)
+            .map(|i| VetoItemText {
+                id: i.id.clone(),
+                text: i.text.clone(),
+            })
+            .collect(),
         bands_defined: rubric
             .bands
             .iter()

@@ -312,6 +312,25 @@ fn rubric_section(rubric: &RubricSummary, index: usize) -> String {
             );
         }
         h.push_str("</tbody></table>");
+        if !inst.vetoed.is_empty() {
+            h.push_str("<ul class=\"summary-veto\">");
+            for id in &inst.vetoed {
+                match rubric.veto_items.iter().position(|v| &v.id == id) {
+                    Some(n) => {
+                        let _ = write!(
+                            h,
+                            "<li>不合格项第{}项：{}</li>",
+                            n + 1,
+                            escape(&rubric.veto_items[n].text)
+                        );
+                    }
+                    None => {
+                        let _ = write!(h, "<li>不合格项：{}</li>", escape(id));
+                    }
+                }
+            }
+            h.push_str("</ul>");
+        }
         if let Some(before) = &inst.previous_lost_by_indicator {
             let changed: Vec<_> = rubric
                 .indicators

@@ -530,6 +530,7 @@
       sheet: '',
       max: rubric.total,
       bands_defined: rubric.bands.map((b) => ({ id: b.id, label: b.label, min: b.min })),
+      veto_items: ((rubric.veto && rubric.veto.items) || []).map((v) => ({ id: v.id, text: v.text })),
       assessments: group.files.length,
       bands: bands,
       indicators: indicators,
@@ -555,6 +556,13 @@
   function bandLabel(inst) {
     return (BAND_LABELS[inst.band] || inst.band) + (inst.vetoed.length > 0 ? '（存在不合格项）' : '');
   }
+  /** Ticked 不合格项 as 第N项 (their place in the rubric), joined with 、 (src/summary/output.rs veto_label). */
+  function vetoLabel(r, inst) {
+    return inst.vetoed.map((id) => {
+      const n = r.veto_items.findIndex((v) => v.id === id);
+      return n >= 0 ? `第${n + 1}项` : id;
+    }).join('、');
+  }
   function progress(inst) {
     return `${inst.answered}/${inst.criteria}`;
   }
@@ -570,7 +578,7 @@
     for (const r of summary.rubrics) {
       for (const inst of r.institutions) {
         rows.push([r.id, inst.name, inst.filing_number, inst.region, inst.date, inst.total, inst.max, bandLabel(inst),
-          inst.vetoed.join('、'), progress(inst), rectificationText(inst), inst.change === null ? '' : inst.change, inst.timeline.length]);
+          vetoLabel(r, inst), progress(inst), rectificationText(inst), inst.change === null ? '' : inst.change, inst.timeline.length]);
       }
     }
     return rows;
@@ -650,6 +658,6 @@
 
   return {
     FORMAT, VERSION, MAX_FILE_BYTES, BAND_KEYS, KIND_LABELS, BAND_LABELS, TABLE_COLUMNS,
-    readText, tooLarge, summarize, toCsv, workbookSheets, xlsxEntries, bandLabel, rubricProblems, toRawShape,
+    readText, tooLarge, summarize, toCsv, workbookSheets, xlsxEntries, bandLabel, vetoLabel, rubricProblems, toRawShape,
   };
 });

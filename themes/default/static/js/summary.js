@@ -275,7 +275,7 @@
         rows.push({
           rubric: r, inst,
           cells: [r.id, inst.name, inst.filing_number, inst.region, inst.date, inst.total, inst.max, M.bandLabel(inst),
-            inst.vetoed.join('、'), `${inst.answered}/${inst.criteria}`,
+            M.vetoLabel(r, inst), `${inst.answered}/${inst.criteria}`,
             inst.rectification ? `${inst.rectification.done}/${inst.rectification.items}` : '',
             inst.change === null ? '' : inst.change, inst.timeline.length],
         });
@@ -426,6 +426,10 @@
     return h('details', { class: 'summary-detail', id: anchor(r, inst) },
       h('summary', null, `${inst.name || '（未填机构名称）'}　${points(inst.total)} 分 · ${M.bandLabel(inst)}`),
       inst.change === null ? null : h('p', null, `较上次（${inst.timeline[inst.timeline.length - 2].date}）${inst.change >= 0 ? '提高' : '下降'} ${points(Math.abs(inst.change))} 分。`),
+      inst.vetoed.length === 0 ? null : h('ul', { class: 'summary-veto' }, inst.vetoed.map((id) => {
+        const n = r.veto_items.findIndex((v) => v.id === id);
+        return h('li', null, `不合格项第${n + 1}项：${n >= 0 ? r.veto_items[n].text : id}`);
+      })),
       changedIndicators(r, inst),
       h('table', { class: 'summary-timeline' },
         h('thead', null, h('tr', null, ['日期', '得分', '结论', '文件'].map((t) => h('th', { scope: 'col' }, t)))),
