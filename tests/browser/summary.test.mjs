@@ -216,6 +216,22 @@ test('the workspace: stored assessments are summarised, and a drill-down opens o
   await page.close();
 });
 
+test('a drill-down on a file the workspace lacks imports it first, then opens it on its assess page', async () => {
+  const { page, errors } = await openSummary();
+  const m = made.filter((x) => x.kind === 'valid')[7];
+  await loadFiles(page, [path.join(dir, m.file)]);
+  assert.equal(await page.evaluate((id) => globalThis.DudaoWorkspace.get(id).then((d) => d === null), m.doc.id), true);
+  await page.locator(`details:has([data-id="${m.doc.id}"]) > summary`).click();
+  await Promise.all([
+    page.waitForURL(new RegExp(`rubrics/${m.doc.rubric.id}/assess/index\\.html#assessment=${m.doc.id}$`)),
+    page.click(`[data-action="open-assessment"][data-id="${m.doc.id}"]`),
+  ]);
+  await page.waitForSelector('#assess-app[data-ready]');
+  assert.equal(await page.textContent('[data-total]'), String(m.doc.totals.total));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a whole folder from the folder picker: only its *.json, named by their path in the folder', async () => {
   const { page, errors } = await openSummary();
   assert.equal(await page.$eval('#summary-folder', (input) => input.webkitdirectory), true);
