@@ -163,6 +163,17 @@ test('30 files of two rubrics, one tampered, one duplicate: bands, heat map, ran
   const vetoRows = await page.$$eval('[data-table] tbody tr', (rows) => rows.map((r) => r.dataset.band));
   assert.ok(vetoRows.every((b) => b === 'fail-veto'));
   await page.selectOption('[data-filter="band"]', '');
+  await page.fill('[data-filter="from"]', '2025-09-01');
+  await page.dispatchEvent('[data-filter="from"]', 'change');
+  await page.selectOption('[data-filter="rubric"]', 'annex-2');
+  const autumn = await page.$$eval('[data-table] tbody tr', (rows) => rows.map((r) => [r.cells[0].textContent, r.cells[4].textContent]));
+  const expectedAutumn = latestDocs().filter((d) => d.rubric.id === 'annex-2' && d.header['督导日期'] >= '2025-09-01').length;
+  assert.ok(expectedAutumn > 0);
+  assert.equal(autumn.length, expectedAutumn);
+  assert.ok(autumn.every(([rubric, date]) => rubric === 'annex-2' && date >= '2025-09-01'), JSON.stringify(autumn));
+  await page.fill('[data-filter="from"]', '');
+  await page.dispatchEvent('[data-filter="from"]', 'change');
+  await page.selectOption('[data-filter="rubric"]', '');
   await page.click('[data-sort="5"]');
   const totals = await page.$$eval('[data-table] tbody tr td:nth-child(6)', (cells) => cells.map((c) => Number(c.textContent)));
   assert.deepEqual(totals, totals.slice().sort((a, b) => a - b));
