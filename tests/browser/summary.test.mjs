@@ -13,10 +13,11 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { launch, pageUrl, forbidNetwork, BIN } from './helpers.mjs';
-import { generate } from '../../scripts/gen-assessments.mjs';
+import { generate, makeAssessment } from '../../scripts/gen-assessments.mjs';
 
 const require = createRequire(import.meta.url);
 const S = require('../../themes/default/static/js/scoring.js');
+const TM = require('../../themes/default/static/js/tailor-model.js');
 const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PYTHON = process.env.DUDAO_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
@@ -278,6 +279,35 @@ test('files dropped on the page are read (a folder drop walks webkitGetAsEntry; 
   await page.waitForFunction((b) => document.getElementById('summary-app').dataset.ready && document.getElementById('summary-app').dataset.ready !== b, before);
   assert.match(await page.textContent('[data-counts]'), /共读取 2 个文件：采用 1 份评估，未采用 1 个/);
   assert.match(await page.textContent('[data-refused="not-json"]'), /junk\.json/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a rubric whose header has a region field: the region filter appears and filters, as the CLI counts them', async () => {
+  const rubric = JSON.parse(JSON.stringify(made.find((m) => m.kind === 'valid' && m.doc.rubric.id === 'annex-1').doc.rubric));
+  rubric.header_fields = [...rubric.header_fields, '所在地区'];
+  rubric.content_hash = TM.contentHash(rubric);
+  const regional = path.join(tmp, 'regional');
+  await import('node:fs/promises').then((fs) => fs.mkdir(regional));
+  const regions = ['杭州市', '宁波市', '杭州市'];
+  const files = [];
+  for (const [i, region] of regions.entries()) {
+    const doc = makeAssessment(rubric, { name: `测试机构${i + 1}`, filing: `S990000${i}`, quality: 0.8 }, 900 + i, 7, 5);
+    doc.header['所在地区'] = region;
+    const file = path.join(regional, `r${i}.json`);
+    await writeFile(file, JSON.stringify(doc));
+    files.push(file);
+  }
+  const { page, errors } = await openSummary();
+  await loadFiles(page, files);
+  assert.equal(await page.isVisible('[data-region-filter]'), true);
+  assert.deepEqual(await page.$$eval('[data-filter="region"] option', (os) => os.map((o) => o.value)), ['', '宁波市', '杭州市']);
+  await page.selectOption('[data-filter="region"]', '杭州市');
+  assert.deepEqual(await page.$$eval('[data-table] tbody tr td:nth-child(4)', (cells) => cells.map((c) => c.textContent)), ['杭州市', '杭州市']);
+  const out = path.join(tmp, 'regional-out');
+  execFileSync(BIN, ['summarize', regional, '--output', out], { stdio: 'pipe' });
+  const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'));
+  assert.deepEqual(summary.rubrics[0].institutions.map((i) => i.region).sort(), ['宁波市', '杭州市', '杭州市']);
   assert.deepEqual(errors, []);
   await page.close();
 });
