@@ -10,6 +10,7 @@
 //! [`parallel`] and [`diagnostic`] sit at the bottom, used by all.
 //! tests/layers.rs proves there is no import cycle.
 
+pub mod assessment;
 pub mod config;
 pub mod diagnostic;
 pub mod export;
@@ -20,6 +21,7 @@ pub mod parallel;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod summary;
 pub mod validate;
 pub mod write;
 

@@ -19,6 +19,7 @@ mod indicators;
 pub mod markdown;
 mod qr;
 mod rubrics;
+mod summary;
 mod tailor;
 pub mod theme;
 mod workspace;
@@ -77,6 +78,7 @@ pub const PAGE_FAMILIES: &[Family] = &[
     Whole(tailor::render_choose),
     Whole(tailor::render_tailor),
     Whole(workspace::render),
+    Whole(summary::render),
     Whole(api::render),
     Whole(search_index),
 ];
