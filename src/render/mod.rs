@@ -17,6 +17,7 @@ mod evidence;
 mod home;
 mod indicators;
 pub mod markdown;
+pub mod offline;
 mod qr;
 mod rubrics;
 mod tailor;
@@ -47,6 +48,7 @@ pub type PageFamily = fn(&Site, &mut Output) -> Result<(), Diagnostics>;
 /// overwrite files of earlier ones, so keep static files first.
 pub const PAGE_FAMILIES: &[PageFamily] = &[
     static_files,
+    offline::render_app,
     home::render,
     home::render_notice,
     indicators::render_indicators,
@@ -70,7 +72,7 @@ pub const PAGE_FAMILIES: &[PageFamily] = &[
 /// No 'unsafe-inline': pages carry no inline script or style, only JSON data
 /// blocks, which CSP does not treat as scripts. See docs/site.md for why
 /// 'self' is enough on file:// in Chromium.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'";
 
 /// Everything a page family needs: the model, the settings, the template
 /// environment and the model already converted to template values.
@@ -112,6 +114,10 @@ pub fn render_site<E: From<Diagnostics>>(
 ) -> Result<(), E> {
     let mut site = Site::new(project, config, root)?;
     site.cache = cache;
+    let offline = config.offline.enabled;
+    // The service worker lists every file with its hash, so it comes last;
+    // the hashing happens on the rendering threads.
+    let mut hashes = BTreeMap::new();
     // Families only add files, never read them, so they render on every
     // core; emitting in PAGE_FAMILIES order gives the bytes (and the first
     // error) that rendering them one after another would.
@@ -119,10 +125,26 @@ pub fn render_site<E: From<Diagnostics>>(
         PAGE_FAMILIES,
         |family| {
             let mut output = Output::new();
-            family(&site, &mut output).map(|()| output)
+            family(&site, &mut output)?;
+            let hashed: Vec<(String, String)> = match offline {
+                true => output
+                    .iter()
+                    .map(|(path, bytes)| (path.clone(), offline::file_hash(bytes)))
+                    .collect(),
+                false => Vec::new(),
+            };
+            Ok::<_, Diagnostics>((output, hashed))
         },
-        |rendered| emit(rendered?),
-    )
+        |rendered| {
+            let (output, hashed) = rendered?;
+            hashes.extend(hashed);
+            emit(output)
+        },
+    )?;
+    if offline {
+        emit(offline::service_worker(&site, &hashes)?)?;
+    }
+    Ok(())
 }
 
 /// `items.iter().map(f).collect()`, with the calls spread over the machine's
@@ -360,6 +382,10 @@ fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 
 fn static_files(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     for (path, bytes) in site.theme.static_files()? {
+        // The worker's source: written at the site root, filled in, or not at all.
+        if path == offline::WORKER_SOURCE {
+            continue;
+        }
         output.insert(format!("static/{path}"), bytes);
     }
     Ok(())
