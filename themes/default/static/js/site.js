@@ -12,6 +12,14 @@
     button.addEventListener('click', function () { window.print(); });
   });
 
+  // Keyboard hints mean nothing on a touch screen (phones, tablets).
+  if (window.matchMedia('(hover: none), (pointer: coarse)').matches) {
+    document.documentElement.classList.add('touch');
+    document.querySelectorAll('input[placeholder]').forEach(function (input) {
+      input.placeholder = input.placeholder.replace(/（按 . 键）$/, '');
+    });
+  }
+
   // Offline use of a hosted site (docs/site.md): the page links the web app
   // manifest only when the build made sw.js, which sits beside it at the
   // site root. Never on file://, where service workers do not exist.
