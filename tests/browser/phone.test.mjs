@@ -61,6 +61,18 @@ test('item 1 is on the first screen and an empty form says 未开始', async () 
   await finish(run);
 });
 
+test('tailor/assess/ on a phone: item 1 on the first screen, 未开始', async () => {
+  const run = await open('tailor/');
+  const { page } = run;
+  await page.waitForSelector('#tailor-app:not([hidden])');
+  await page.click('[data-action="assess"]');
+  await page.waitForSelector('#assess-app[data-ready]');
+  const first = await box(page, '[data-criterion]');
+  assert.ok(first.top < 844 - 60, `item 1 starts at ${first.top}px, below the first screen`);
+  assert.equal(await page.getAttribute('[data-band]', 'data-band'), 'unstarted');
+  await finish(run);
+});
+
 test('the score bar stays in sight at the last item; 下一未评项 focuses the next unanswered row', async () => {
   const run = await openAssess();
   const { page } = run;

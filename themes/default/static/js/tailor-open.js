@@ -54,14 +54,64 @@
     return `YAML 语法错误（${reason}）`;
   }
 
-  /** "line L column C" from a JSON.parse error, when the engine says where. */
-  function jsonWhere(error, text) {
-    const lc = /line (\d+) column (\d+)/.exec(error.message);
-    if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
-    const at = /position (\d+)/.exec(error.message);
-    if (!at) return null;
-    const before = text.slice(0, Number(at[1]));
-    return { line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') };
+  /**
+   * Where JSON.parse gave up, as {line, column}: engines do not always say
+   * (V8's "Unexpected token" has no position), so a small scanner finds the
+   * first offset that cannot continue a JSON text.
+   */
+  function jsonWhere(text) {
+    let i = 0;
+    const ws = () => { while (i < text.length && ' \t\r\n'.includes(text[i])) i++; };
+    const fail = () => { throw i; };
+    const literal = (word) => { if (text.startsWith(word, i)) i += word.length; else fail(); };
+    function string() {
+      i++;
+      while (i < text.length && text[i] !== '"') {
+        if (text[i] === '\\') {
+          i++;
+          if (text[i] === 'u') { if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail(); i += 4; } else if (!'"\\/bfnrt'.includes(text[i])) fail();
+        } else if (text.charCodeAt(i) < 0x20) fail();
+        i++;
+      }
+      if (i >= text.length) fail();
+      i++;
+    }
+    function value() {
+      ws();
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        const close = c === '{' ? '}' : ']';
+        i++;
+        ws();
+        if (text[i] === close) { i++; return; }
+        for (;;) {
+          if (c === '{') { ws(); if (text[i] !== '"') fail(); string(); ws(); if (text[i] !== ':') fail(); i++; }
+          value();
+          ws();
+          if (text[i] === ',') { i++; continue; }
+          if (text[i] === close) { i++; return; }
+          fail();
+        }
+      } else if (c === '"') string();
+      else if (c === 't') literal('true');
+      else if (c === 'f') literal('false');
+      else if (c === 'n') literal('null');
+      else {
+        const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+        if (!m) fail();
+        i += m[0].length;
+      }
+    }
+    try {
+      value();
+      ws();
+      if (i < text.length) fail();
+      return null;
+    } catch (at) {
+      if (typeof at !== 'number') return null;
+      const before = text.slice(0, at);
+      return { line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') };
+    }
   }
 
   /** Refuses `__proto__` anywhere: it must never reach an object the page uses. */
@@ -90,7 +140,7 @@
     try {
       return JSON.parse(text);
     } catch (error) {
-      const where = jsonWhere(error, text);
+      const where = jsonWhere(text);
       return refuse(`JSON ${where ? `第 ${where.line} 行第 ${where.column} 列` : ''}格式错误：文件不是有效的 JSON，可能已损坏。`);
     }
   }
