@@ -3,8 +3,10 @@
 // installs the service worker and fills its cache; with the network off
 // (context offline and the server closed) a rubric page, the search and an
 // assess form that scores all work; after a rebuild with one change the
-// page says 网站已更新，刷新后生效 and a reload shows the new content. With
-// [offline] enabled = false the build writes no sw.js and nothing registers.
+// page says 网站已更新，刷新后生效 and a reload shows the new content; a
+// later rebuild with the switch off makes the installed worker remove itself.
+// With [offline] enabled = false the build writes no sw.js and nothing
+// registers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -134,6 +136,29 @@ test('one visit caches the site; pages, search and the form work offline; a rebu
   await stop(server);
   await page.goto(base + 'rubrics/annex-1/index.html');
   assert.match(await page.textContent('.site-footer'), /页脚版本二/);
+
+  // Switched off later: the installed worker finds sw.js gone and removes itself.
+  rmSync(path.join(project, 'dudao.toml'));
+  cpSync('dudao.toml', path.join(project, 'dudao.toml'));
+  appendFileSync(path.join(project, 'dudao.toml'), '\nfooter = "页脚版本三"\n[offline]\nenabled = false\n');
+  build(project, out);
+  assert.equal(existsSync(path.join(out, 'sw.js')), false);
+  ({ server } = await serve(out, port));
+  await context.setOffline(false);
+  await page.goto(base + 'index.html');
+  // (waitForFunction would take the returned promise for a truthy answer.)
+  const retired = () => page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length === 0
+    && (await caches.keys()).every((k) => !k.startsWith('dudao-')));
+  // Each page load checks (the first may still run before the browser is back online).
+  for (let i = 0; i < 20 && !(await retired()); i++) {
+    await page.waitForTimeout(250);
+    await page.goto(base + 'index.html');
+  }
+  assert.ok(await retired(), 'the worker unregistered and its caches are gone');
+  await page.goto(base + 'rubrics/annex-1/index.html');
+  assert.match(await page.textContent('.site-footer'), /页脚版本三/);
+  assert.deepEqual(await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('dudao-'))), []);
+  await stop(server);
 
   assert.deepEqual(offending, []);
   assert.deepEqual(errors, []);

@@ -76,9 +76,31 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
+/*
+ * A site rebuilt with [offline] enabled = false (or served by `dudao serve`)
+ * has no sw.js; browsers keep a worker whose script is gone, so on each page
+ * load it asks (HEAD, a few hundred bytes) whether sw.js is still there, and
+ * on a 404 deletes its caches and unregisters. No answer just means offline.
+ */
+let switchedOff = false;
+async function removeIfSwitchedOff() {
+  let response;
+  try {
+    response = await fetch(new URL('sw.js', SCOPE), { method: 'HEAD', cache: 'no-store' });
+  } catch (err) {
+    return;
+  }
+  if (response.status !== 404) return;
+  switchedOff = true;
+  // Caches first: until the worker is gone, a cache miss goes to the network.
+  for (const name of await caches.keys()) if (name.startsWith(PREFIX)) await caches.delete(name);
+  await self.registration.unregister();
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
-  if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
+  if (switchedOff || request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
+  if (request.mode === 'navigate') event.waitUntil(removeIfSwitchedOff());
   let path;
   try {
     path = decodeURIComponent(new URL(request.url).pathname.slice(new URL(SCOPE).pathname.length));
@@ -87,7 +109,7 @@ self.addEventListener('fetch', (event) => {
   }
   if (path === '' || path.endsWith('/')) path += 'index.html';
   if (!listed(path)) return;
-  event.respondWith(caches.open(CACHE)
-    .then((cache) => cache.match(keyOf(path)))
-    .then((cached) => cached || fetch(request)));
+  // caches.match, not caches.open: a deleted cache must not come back empty.
+  event.respondWith(caches.match(keyOf(path), { cacheName: CACHE })
+    .then((cached) => (!switchedOff && cached) || fetch(request)));
 });

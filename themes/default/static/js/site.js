@@ -24,7 +24,17 @@
   // manifest only when the build made sw.js, which sits beside it at the
   // site root. Never on file://, where service workers do not exist.
   const manifest = document.querySelector('link[rel="manifest"]');
-  if (!manifest || !/^https?:$/.test(location.protocol) || !('serviceWorker' in navigator)) return;
+  if (!/^https?:$/.test(location.protocol) || !('serviceWorker' in navigator)) return;
+  if (!manifest) {
+    // Switched off ([offline] enabled = false): retire a worker an earlier build installed.
+    navigator.serviceWorker.getRegistrations().then(function (registrations) {
+      registrations.forEach(function (r) {
+        const worker = r.active || r.waiting || r.installing;
+        if (worker && /\/sw\.js$/.test(new URL(worker.scriptURL).pathname)) r.unregister();
+      });
+    }).catch(function () { /* nothing to retire */ });
+    return;
+  }
   let controlled = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener('controllerchange', function () {
     // The first install takes over quietly; a later one means a rebuilt site.
