@@ -25,6 +25,24 @@ pub struct Config {
     pub theme: String,
     /// One line in every page footer.
     pub footer: Option<String>,
+    /// The service worker and web app manifest of a hosted site.
+    pub offline: Offline,
+}
+
+/// `[offline]`: when the site is served over http(s), a service worker
+/// (`sw.js` at the site root) keeps every file for use without a network,
+/// and a web app manifest lets phones install it. `file://` never uses them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Offline {
+    /// `false`: no `sw.js`, no manifest, nothing registers.
+    pub enabled: bool,
+}
+
+impl Default for Offline {
+    fn default() -> Self {
+        Offline { enabled: true }
+    }
 }
 
 impl Default for Config {
@@ -34,6 +52,7 @@ impl Default for Config {
             base_url: None,
             theme: "default".to_string(),
             footer: None,
+            offline: Offline::default(),
         }
     }
 }
@@ -75,7 +94,7 @@ impl Config {
             Diagnostics(vec![
                 Diagnostic::error(CONFIG_FILE, at, e.message().trim().to_string()).hint(
                     if e.message().contains("unknown field") {
-                        "known keys: title, base_url, theme, footer (see docs/site.md)"
+                        "known keys: title, base_url, theme, footer, [offline] enabled (see docs/site.md)"
                     } else {
                         "write each setting as key = \"value\" (see docs/site.md)"
                     },
@@ -175,6 +194,14 @@ mod tests {
             ("dudao.toml", Some(2), Some(1))
         );
         assert!(d.message.contains("base_ur"), "{}", d.message);
+    }
+
+    #[test]
+    fn offline_is_on_unless_switched_off() {
+        assert!(Config::parse("").unwrap().offline.enabled);
+        let off = Config::parse("[offline]\nenabled = false\n").unwrap();
+        assert!(!off.offline.enabled);
+        assert!(Config::parse("[offline]\nenable = false\n").is_err());
     }
 
     #[test]

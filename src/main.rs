@@ -347,10 +347,14 @@ fn build(
     };
     let mut last = last.map(|m| m.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     let built = (|| {
-        let config = dudao::config::Config::load(root).and_then(|config| match base_url {
+        let mut config = dudao::config::Config::load(root).and_then(|config| match base_url {
             Some(url) => config.with_base_url(url),
             None => Ok(config),
         })?;
+        // An author must see every edit on the next load, not a cached site.
+        if last.is_some() {
+            config.offline.enabled = false;
+        }
         let cache = last.as_deref().map(|state| &state.cache);
         if let Some(previous) = last.as_deref().and_then(|state| state.written.as_ref()) {
             let mut update = Update::new(output, previous);

@@ -17,6 +17,7 @@ mod evidence;
 mod home;
 mod indicators;
 pub mod markdown;
+pub mod offline;
 mod qr;
 mod rubrics;
 mod summary;
@@ -63,6 +64,7 @@ use Family::{PerRubric, Whole};
 /// overwrite files of earlier ones, so keep static files first.
 pub const PAGE_FAMILIES: &[Family] = &[
     Whole(static_files),
+    Whole(offline::render_app),
     Whole(home::render),
     Whole(home::render_notice),
     Whole(indicators::render_indicators),
@@ -103,7 +105,7 @@ impl Family {
 /// No 'unsafe-inline': pages carry no inline script or style, only JSON data
 /// blocks, which CSP does not treat as scripts. See docs/site.md for why
 /// 'self' is enough on file:// in Chromium.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'";
 
 /// Everything a page family needs: the model, the settings, the template
 /// environment and the model already converted to template values.
@@ -145,6 +147,10 @@ pub fn render_site<E: From<Diagnostics>>(
 ) -> Result<(), E> {
     let mut site = Site::new(project, config, root)?;
     site.cache = cache;
+    let offline = config.offline.enabled;
+    // The service worker lists every file with its hash, so it comes last;
+    // the hashing happens on the rendering threads.
+    let mut hashes = BTreeMap::new();
     // Families only add files, never read them, so they render on every
     // core; emitting in PAGE_FAMILIES order (each per-rubric family rubric
     // by rubric) gives the bytes (and the first error) that rendering them
@@ -163,11 +169,26 @@ pub fn render_site<E: From<Diagnostics>>(
             match (family, rubric) {
                 (PerRubric(family), Some(rubric)) => family(&site, rubric, &mut output),
                 _ => family.render(&site, &mut output),
-            }
-            .map(|()| output)
+            }?;
+            let hashed: Vec<(String, String)> = match offline {
+                true => output
+                    .iter()
+                    .map(|(path, bytes)| (path.clone(), offline::file_hash(bytes)))
+                    .collect(),
+                false => Vec::new(),
+            };
+            Ok::<_, Diagnostics>((output, hashed))
         },
-        |rendered| emit(rendered?),
-    )
+        |rendered| {
+            let (output, hashed) = rendered?;
+            hashes.extend(hashed);
+            emit(output)
+        },
+    )?;
+    if offline {
+        emit(offline::service_worker(&site, &hashes)?)?;
+    }
+    Ok(())
 }
 
 impl<'a> Site<'a> {
@@ -325,6 +346,10 @@ fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 
 fn static_files(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     for (path, bytes) in site.theme.static_files()? {
+        // The worker's source: written at the site root, filled in, or not at all.
+        if path == offline::WORKER_SOURCE {
+            continue;
+        }
         output.insert(format!("static/{path}"), bytes);
     }
     Ok(())

@@ -142,6 +142,13 @@ impl Theme {
         d
     }
 
+    /// One static file by its path under `static/`, from the first theme that has it.
+    pub fn static_file(&self, name: &str) -> Option<Vec<u8>> {
+        self.dirs()
+            .into_iter()
+            .find_map(|dir| std::fs::read(self.root.join(dir).join("static").join(name)).ok())
+    }
+
     /// Every static file, keyed by its path under `static/`; a theme's file
     /// replaces the default theme's file of the same name.
     pub fn static_files(&self) -> Result<BTreeMap<String, Vec<u8>>, Diagnostics> {

@@ -26,19 +26,26 @@
 
   let state = X.emptyState(rubric);
   let result = null;
+  /** The criterion the user last worked on: where 下一未评项 searches from. */
+  let lastRow = null;
+  // The phone layout of assess.css (same breakpoint).
+  const PHONE = window.matchMedia('(max-width: 40rem)');
 
   const $ = (selector, scope) => (scope || document).querySelector(selector);
   const $$ = (selector, scope) => Array.from((scope || document).querySelectorAll(selector));
 
   // ---- building the form -------------------------------------------------
 
+  /** Folded on phones (item 1 must fit the first screen); the summary shows what is filled in. */
   function buildHeader() {
-    return h('fieldset', { class: 'header-fields' },
-      h('legend', {}, '基本信息'),
-      h('div', { class: 'header-grid' }, rubric.header_fields.map((field, i) =>
-        h('p', { class: 'field' },
-          h('label', { for: `header-${i}` }, field),
-          h('input', { type: field.includes('日期') ? 'date' : 'text', id: `header-${i}`, 'data-header': field, autocomplete: 'off' })))));
+    return h('details', { class: 'header-details', open: !PHONE.matches },
+      h('summary', {}, '基本信息', h('span', { class: 'header-summary', 'data-header-summary': '' })),
+      h('fieldset', { class: 'header-fields' },
+        h('legend', { class: 'visually-hidden' }, '基本信息'),
+        h('div', { class: 'header-grid' }, rubric.header_fields.map((field, i) =>
+          h('p', { class: 'field' },
+            h('label', { for: `header-${i}` }, field),
+            h('input', { type: field.includes('日期') ? 'date' : 'text', id: `header-${i}`, 'data-header': field, autocomplete: 'off' }))))));
   }
 
   function buildCriterion(c) {
@@ -158,6 +165,7 @@
       const field = target.getAttribute('data-field');
       if (field === 'status' && !target.checked) return;
       answer(row.getAttribute('data-criterion'))[field] = target.value;
+      if (field === 'status' && target.value === 'partial') prefillOnlyPartial(row);
     } else {
       return;
     }
@@ -173,6 +181,35 @@
     for (const radio of $$('input[type="radio"]', row)) radio.checked = false;
     changed();
     $('input[type="radio"]', row).focus();
+  }
+
+  /** A 1-point criterion's 基本符合 can only score 0.5: fill it in. */
+  function prefillOnlyPartial(row) {
+    const id = row.getAttribute('data-criterion');
+    const c = criteria.find((x) => x.id === id);
+    const a = answer(id);
+    if (c.halves !== 2 || (a.score !== undefined && a.score !== '')) return;
+    a.score = '0.5';
+    $('[data-partial]', row).value = '0.5';
+  }
+
+  /** Scrolls to the next criterion not yet complete after the last one worked on, and focuses it. */
+  function nextUnanswered() {
+    const open = result.criteria.filter((c) => !c.complete);
+    if (open.length === 0) {
+      say('全部评分项均已评完。');
+      return;
+    }
+    const order = criteria.map((c) => c.id);
+    const from = lastRow === null ? -1 : order.indexOf(lastRow);
+    const target = open.find((c) => order.indexOf(c.id) > from) || open[0];
+    const row = $(`[data-criterion="${target.id}"]`);
+    const field = target.status === 'unanswered'
+      ? $('input[type="radio"]:not(:disabled)', row)
+      : $('[aria-invalid="true"]', row) || $('[data-justification]', row);
+    row.scrollIntoView({ block: 'center' });
+    field.focus({ preventScroll: true });
+    lastRow = target.id;
   }
 
   function changed() {
@@ -210,13 +247,24 @@
 
     setText('[data-total]', pts(result.totalHalves));
     const bandEl = $('[data-band]');
-    bandEl.setAttribute('data-band', result.band.id);
-    setText('[data-band-label]', result.band.label);
-    const reason = result.bandReason === 'veto'
-      ? `存在不合格项：${result.vetoed.map((v) => `“${truncate(v.text, 40)}”`).join('；')}。本次督导记为不合格，与得分无关。`
-      : bandRule(result.band);
-    setText('[data-band-reason]', reason);
-    setText('[data-band-consequence]', result.band.consequence ? `处理：${result.band.consequence}` : '');
+    // Nothing chosen yet: no verdict. data-band="unstarted" until the first answer or veto tick.
+    const started = result.criteria.some((c) => c.status !== 'unanswered') || result.vetoed.length > 0;
+    if (!started) {
+      bandEl.setAttribute('data-band', 'unstarted');
+      setText('[data-band-label]', '未开始');
+      setText('[data-band-reason]', '尚未评分：选择第一项后，这里显示暂定的等级。');
+      setText('[data-band-consequence]', '');
+    } else {
+      bandEl.setAttribute('data-band', result.band.id);
+      setText('[data-band-label]', result.band.label);
+      const reason = result.bandReason === 'veto'
+        ? `存在不合格项：${result.vetoed.map((v) => `“${truncate(v.text, 40)}”`).join('；')}。本次督导记为不合格，与得分无关。`
+        : bandRule(result.band);
+      setText('[data-band-reason]', reason);
+      setText('[data-band-consequence]', result.band.consequence ? `处理：${result.band.consequence}` : '');
+    }
+    const filled = rubric.header_fields.map((f) => (state.header[f] || '').trim()).filter(Boolean);
+    setText('[data-header-summary]', filled.length ? `：${filled.join(' · ')}` : '：未填写');
     const progress = $('[data-progress]');
     progress.max = result.count;
     progress.value = result.answered;
@@ -245,12 +293,28 @@
 
   // ---- messages -----------------------------------------------------------
 
+  /**
+   * Shows a message in the bar fixed to the bottom of the screen (on screen
+   * whatever the view and scroll). An error is announced (role=alert) and
+   * takes the focus, unless the caller then moves it to the field at fault;
+   * other messages fade after a while. A click or Escape dismisses it.
+   */
+  let sayTimer = 0;
   function say(text, kind) {
     const el = $('#assess-message');
+    const error = kind === 'error';
     el.setAttribute('data-kind', kind || 'info');
-    el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    el.setAttribute('role', error ? 'alert' : 'status');
     fill(el, text);
     el.hidden = false;
+    clearTimeout(sayTimer);
+    if (error) el.focus({ preventScroll: true });
+    else sayTimer = setTimeout(() => { el.hidden = true; }, 8000);
+  }
+
+  function dismissMessage() {
+    clearTimeout(sayTimer);
+    $('#assess-message').hidden = true;
   }
 
   // ---- persistence (the workspace, workspace.js) --------------------------
@@ -743,6 +807,14 @@
   setupAssessor();
   $('#assess-form').addEventListener('click', onClick);
   $('#assess-form').addEventListener('submit', (event) => event.preventDefault());
+  $('#assess-form').addEventListener('focusin', (event) => {
+    const row = event.target.closest('[data-criterion]');
+    if (row) lastRow = row.getAttribute('data-criterion');
+  });
+  $('[data-next-unanswered]').addEventListener('click', nextUnanswered);
+  $('#assess-message').addEventListener('click', dismissMessage);
+  $('#assess-message').addEventListener('keydown', (event) => { if (event.key === 'Escape') dismissMessage(); });
+  if (PHONE.matches && $('[data-intro]')) $('[data-intro]').open = false;
   $('[data-action="new"]').addEventListener('click', newAssessment);
   $('[data-action="export-json"]').addEventListener('click', exportJson);
   $('[data-action="export-csv"]').addEventListener('click', exportCsv);

@@ -6,9 +6,13 @@
  * rules of `dudao check`); prints the checklist (the markup of
  * templates/checklist.html, styled by checklist.css), hands the rubric to
  * the self-assessment form (tailor/assess/, via localStorage) and downloads
- * it as YAML for rubrics/.
+ * it as YAML for rubrics/. Opens a rubric from a YAML, JSON or assessment
+ * file (tailor-open.js). Never drops edits without asking: whatever work is
+ * replaced (switching, reloading, opening a file, #from=) is kept as a
+ * draft the user can restore (localStorage dudao.tailor.drafts).
  *
- * Classic script; needs dom.js, rubric-rules.js and tailor-model.js first.
+ * Classic script; needs dom.js, rubric-rules.js, tailor-model.js, js-yaml,
+ * tailor-open.js and tailor-sheet.js first.
  * Test hooks: data-action, data-row / data-criterion, data-toggle-*,
  * data-total, data-status, data-problems.
  */
@@ -27,6 +31,8 @@
   const catalogueGroups = new Map(data.groups.map((g) => [g.number, g]));
   const SAVE_KEY = 'dudao.tailor.work';
   const HANDOFF_KEY = 'dudao.tailor.handoff';
+  const DRAFTS_KEY = 'dudao.tailor.drafts';
+  const Open = globalThis.DudaoTailorOpen;
 
   const $ = (selector) => app.querySelector(selector);
   const $$ = (selector) => Array.from(app.querySelectorAll(selector));
@@ -41,21 +47,56 @@
 
   function fresh(baseId) {
     const base = rubrics.get(baseId) || data.rubrics[0];
-    return {
+    return started({
       version: 1,
       base: base.id,
       work: M.fromModel(base),
       meta: { id: `${base.id}-custom`, title: `${base.title}（定制）`, rationale: '', rationaleEdited: false },
       header: { institution: '', date: '', supervisors: '' },
       counter: 0,
-    };
+    });
+  }
+
+  /** The builder's state for a rubric opened from a file (raw: its YAML document). */
+  function fromRaw(raw, fileName) {
+    const bundled = rubrics.has(raw.based_on) ? raw.based_on : null;
+    // An official rubric's own file: tailor a copy, as if started from it.
+    const copy = raw.id === raw.based_on;
+    return started({
+      version: 1,
+      base: bundled,
+      file: fileName,
+      work: M.fromModel(M.toModel(raw)),
+      meta: {
+        id: copy ? `${raw.id}-custom` : raw.id,
+        title: copy ? `${raw.title}（定制）` : raw.title,
+        rationale: copy ? '' : raw.rationale || '',
+        rationaleEdited: !copy && typeof raw.rationale === 'string' && raw.rationale !== '',
+      },
+      header: { institution: '', date: '', supervisors: '' },
+      counter: 0,
+    });
+  }
+
+  /** What the user can change, hashed: a state is edited when this moves. */
+  function fingerprint(s) {
+    return M.sha256Hex(new TextEncoder().encode(JSON.stringify([s.work, s.meta, s.header])));
+  }
+
+  function started(s) {
+    s.start = fingerprint(s);
+    return s;
+  }
+
+  function edited(s) {
+    return fingerprint(s) !== (s.start || fingerprint(fresh(s.base)));
   }
 
   /** A saved state is used only if it still makes a rubric the rules can read. */
   function restore() {
     try {
       const saved = JSON.parse(localStorage.getItem(SAVE_KEY) || 'null');
-      if (!saved || saved.version !== 1 || !rubrics.has(saved.base) || !saved.work || !saved.meta || !saved.header) return null;
+      if (!saved || saved.version !== 1 || !(saved.base === null || rubrics.has(saved.base)) || !saved.work || !saved.meta || !saved.header) return null;
       const probe = M.toRaw(saved.work, saved.meta);
       if (Rules.validate(probe, { fileStem: probe.id }).some((d) => d.code === 'schema')) return null;
       return saved;
@@ -73,14 +114,123 @@
   }
 
   function start(baseId) {
-    state = fresh(baseId);
+    const base = rubrics.get(baseId);
+    if (!replaceState(fresh(baseId), `从《${base ? base.title : baseId}》重新开始`)) $('#tailor-base').value = state.base || '';
+  }
+
+  // ---- drafts: nothing the user made is dropped -----------------------------
+
+  function drafts() {
+    try {
+      const list = JSON.parse(localStorage.getItem(DRAFTS_KEY) || '[]');
+      return Array.isArray(list) ? list.filter((d) => d && typeof d === 'object' && d.state && typeof d.saved_at === 'string') : [];
+    } catch (err) {
+      return [];
+    }
+  }
+
+  function keepDraft(s) {
+    const list = drafts();
+    list.unshift({ saved_at: new Date().toISOString(), state: s });
+    localStorage.setItem(DRAFTS_KEY, JSON.stringify(list));
+  }
+
+  function renderDrafts() {
+    const list = drafts();
+    $('[data-drafts-box]').hidden = list.length === 0;
+    fill($('[data-drafts]'), list.map((d, i) => h('li', { 'data-draft': i },
+      `《${d.state.meta && d.state.meta.title ? d.state.meta.title : '未命名'}》（编号 ${d.state.meta ? d.state.meta.id : '—'}，保存于 ${formatTime(d.saved_at)}） `,
+      h('button', { type: 'button', class: 'link-button', 'data-restore-draft': i }, '恢复'), ' ',
+      h('button', { type: 'button', class: 'link-button', 'data-delete-draft': i }, '删除'))));
+  }
+
+  function formatTime(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return '时间未知';
+    const two = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  }
+
+  /**
+   * Puts `next` in place of the current work. Edited work is replaced only
+   * after the user agrees, and is then kept as a draft. Returns whether it
+   * was replaced.
+   */
+  function replaceState(next, what) {
+    if (state && edited(state)) {
+      const name = state.meta.title || state.meta.id || '未命名';
+      if (!window.confirm(`当前定制《${name}》已有修改（包括改编理由）。${what}将替换它；当前的修改会保存为“已保存的草稿”，可随时恢复。继续吗？`)) return false;
+      try {
+        keepDraft(state);
+      } catch (err) {
+        message('浏览器不允许本地存储，无法保存草稿：当前修改未被替换。请先下载 YAML。', 'error');
+        return false;
+      }
+    }
+    state = next;
     renderAll();
+    renderDrafts();
+    return true;
+  }
+
+  function restoreDraft(i) {
+    const list = drafts();
+    const draft = list[i];
+    if (!draft) return;
+    const probe = draft.state;
+    if (!probe.work || !probe.meta || !probe.header || !(probe.base === null || rubrics.has(probe.base))) {
+      message('这份草稿已无法读取（所依据的评分表已不在本站）。', 'error');
+      return;
+    }
+    const before = state;
+    if (!replaceState(probe, `恢复草稿《${probe.meta.title}》`)) return;
+    // The restored draft is the current work now; only it leaves the list.
+    const now = drafts().filter((d) => !(d.saved_at === draft.saved_at && JSON.stringify(d.state) === JSON.stringify(draft.state)));
+    localStorage.setItem(DRAFTS_KEY, JSON.stringify(now));
+    renderDrafts();
+    message(`已恢复草稿《${probe.meta.title}》。${before !== state && edited(before) ? '替换下来的修改已另存为草稿。' : ''}`);
+  }
+
+  function deleteDraft(i) {
+    const list = drafts();
+    const draft = list[i];
+    if (!draft || !window.confirm(`删除草稿《${draft.state.meta.title}》？删除后无法恢复。`)) return;
+    list.splice(i, 1);
+    localStorage.setItem(DRAFTS_KEY, JSON.stringify(list));
+    renderDrafts();
+  }
+
+  // ---- opening a file -------------------------------------------------------
+
+  async function openFile(event) {
+    const input = event.target;
+    const file = input.files && input.files[0];
+    input.value = '';
+    if (!file) return;
+    const read = Open.read(await file.text(), file.name, { rubricIds: data.rubrics.map((r) => r.id) });
+    if (!read.ok) {
+      message(`无法打开“${file.name}”：${read.message}当前定制未作更改。`, 'error');
+      return;
+    }
+    const next = fromRaw(read.raw, file.name);
+    if (!replaceState(next, `打开“${file.name}”`)) {
+      message(`已取消打开“${file.name}”，当前定制未作更改。`);
+      return;
+    }
+    const what = { assessment: '评估文件内嵌的评分表', 'json-model': 'JSON 评分表', 'json-raw': 'JSON 评分表', yaml: 'YAML 评分表' }[read.source];
+    const fixed = read.problems.filter((p) => p.code !== 'duplicate-rubric-id');
+    if (fixed.length) {
+      message(`已打开“${file.name}”（${what}），文件中有 ${fixed.length} 个问题：${fixed.slice(0, 3).map((p) => p.text).join('；')}。各级小计和合计已按评分标准的分值重新计算；其余问题见“检查结果”。`, 'error');
+    } else {
+      message(`已打开“${file.name}”（${what}《${read.raw.title}》）。`);
+    }
   }
 
   // ---- derived values ----------------------------------------------------------
 
   function summary() {
     const base = rubrics.get(state.base);
+    if (!base) return '依据通知附件1备注4、备注5定制。';
     const baseCriteria = new Map();
     for (const s of base.stages) for (const g of s.groups) for (const r of g.rows) for (const c of r.criteria) baseCriteria.set(c.id, c);
     let rowsOff = 0;
@@ -109,7 +259,7 @@
     return {
       id: state.meta.id.trim(),
       title: state.meta.title,
-      based_on: state.base,
+      based_on: state.base || (state.meta.id.trim() === state.work.based_on ? undefined : state.work.based_on),
       rationale: state.meta.rationaleEdited ? state.meta.rationale : summary(),
     };
   }
@@ -126,7 +276,7 @@
   // ---- rendering ---------------------------------------------------------------
 
   function renderAll() {
-    $('#tailor-base').value = state.base;
+    $('#tailor-base').value = state.base || '';
     for (const input of $$('[data-meta]')) {
       const key = input.getAttribute('data-meta');
       input.value = key === 'rationale' ? meta().rationale : state.meta[key];
@@ -253,11 +403,23 @@
     if (out) out.textContent = fmt(halves / 2);
   }
 
+  /** In the sticky bar; a refusal is announced and takes the focus. */
   function message(text, kind) {
     const el = $('#tailor-message');
+    const error = kind === 'error';
     el.hidden = false;
     el.setAttribute('data-kind', kind || 'info');
+    el.setAttribute('role', error ? 'alert' : 'status');
     el.textContent = text;
+    if (error) {
+      el.scrollIntoView({ block: 'nearest' });
+      el.focus({ preventScroll: true });
+    }
+  }
+
+  /** Why an action is refused: how many problems, and the first. */
+  function refusal(action) {
+    return `无法${action}：请先解决“检查结果”中的 ${problems.length} 个问题，例如“${problems[0].message}”。`;
   }
 
   // ---- finding things ----------------------------------------------------------
@@ -326,10 +488,10 @@
   }
 
   function download() {
-    if (problems.length) return message('请先解决“检查结果”中的问题，再下载。', 'error');
+    if (problems.length) return message(refusal('下载'), 'error');
     const base = rubrics.get(state.base);
     const yaml = M.toYaml(raw, [
-      `dudao 派生评分表，非官方文本；以《${base.title}》（${base.id}）为基础，在“评分表定制”页面生成。`,
+      base ? `dudao 派生评分表，非官方文本；以《${base.title}》（${base.id}）为基础，在“评分表定制”页面生成。` : 'dudao 派生评分表，非官方文本；在“评分表定制”页面生成。',
       '放入项目的 rubrics/ 目录后运行 dudao check 和 dudao build。',
     ]);
     const url = URL.createObjectURL(new Blob([yaml], { type: 'application/yaml;charset=utf-8' }));
@@ -353,7 +515,7 @@
   }
 
   function assess() {
-    if (problems.length) return message('请先解决“检查结果”中的问题，再进行在线评分。', 'error');
+    if (problems.length) return message(refusal('转到在线评分'), 'error');
     try {
       localStorage.setItem(HANDOFF_KEY, JSON.stringify({ version: 1, raw: raw, header: headerValues(raw.header_fields) }));
     } catch (err) {
@@ -363,90 +525,11 @@
   }
 
   function print() {
-    if (problems.length) return message('请先解决“检查结果”中的问题，再打印。', 'error');
-    renderSheet(M.toModel(raw));
-    window.print();
-  }
-
-  // ---- the printable sheet: the markup of templates/checklist.html -------------
-
-  function renderSheet(rubric) {
-    const values = headerValues(rubric.header_fields);
-    const box = () => h('span', { class: 'box', 'aria-hidden': 'true' });
-    const cells = () => [h('td', { class: 'tick' }, box()), h('td', { class: 'tick' }, box()), h('td', { class: 'tick' }, box())];
-    let number = 0;
-    const bodies = [];
-    rubric.stages.forEach((stage, si) => {
-      stage.groups.forEach((group, gi) => {
-        group.rows.forEach((row, ri) => {
-          const trs = [];
-          if (ri === 0 && gi === 0 && stage.title) trs.push(h('tr', { class: 'stage-heading' }, h('th', { colspan: 9, scope: 'rowgroup' }, `${stage.title}（${stage.points} 分）`)));
-          if (ri === 0) trs.push(h('tr', { class: 'group-heading' }, h('th', { colspan: 9, scope: 'rowgroup' }, `${group.title}（${group.points} 分）`)));
-          row.criteria.forEach((c, ci) => {
-            number++;
-            trs.push(h('tr', { id: `c-${c.id}` },
-              h('td', { class: 'no' }, number),
-              ci === 0 ? h('th', { scope: 'row', class: 'row-title', rowspan: row.criteria.length }, row.title) : null,
-              h('td', { class: 'text' }, c.text),
-              h('td', { class: 'pts' }, c.points),
-              cells(),
-              h('td', { class: 'score' }), h('td', { class: 'remark' })));
-          });
-          if (ri === group.rows.length - 1) {
-            trs.push(subtotalRow('subtotal group-subtotal', `${group.title} 小计`, group.points));
-            if (gi === stage.groups.length - 1 && stage.title) trs.push(subtotalRow('subtotal stage-subtotal', `${stage.title} 小计`, stage.points));
-          }
-          bodies.push(h('tbody', { class: 'block', id: `row-${row.id}` }, trs));
-        });
-      });
-      void si;
-    });
-    bodies.push(h('tbody', { class: 'block' }, subtotalRow('total', '合计', rubric.total)));
-
-    const veto = rubric.veto ? h('section', { class: 'sheet-veto' },
-      h('h2', {}, rubric.veto.title),
-      rubric.veto.intro ? h('p', {}, rubric.veto.intro) : null,
-      h('table', { class: 'veto-table' },
-        h('thead', {}, h('tr', {}, ['序号', '情形', '有', '无'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, rubric.veto.items.map((item, i) => h('tr', { id: `veto-${item.id}` },
-          h('td', { class: 'no' }, i + 1), h('td', { class: 'text' }, item.text),
-          h('td', { class: 'tick' }, box()), h('td', { class: 'tick' }, box()))))),
-      h('div', { class: 'behaviour' }, h('p', { class: 'sheet-field-label' }, '行为描述：'),
-        h('span', { class: 'fill-line' }), h('span', { class: 'fill-line' }), h('span', { class: 'fill-line' }))) : null;
-
-    const bandRule = rubric.bands.map((band, i) => {
-      if (i === 0) return `${band.label} ≥ ${band.min} 分`;
-      if (band.min === 0) return `${band.label} < ${rubric.bands[i - 1].min} 分`;
-      return `${band.label} ${band.min} 分至 ${rubric.bands[i - 1].min} 分（不含）`;
-    }).join('；') + (rubric.veto ? `；出现“${rubric.veto.title}”所列情形之一的，记为不合格` : '') + '。';
-
+    if (problems.length) return message(refusal('打印'), 'error');
+    const rubric = M.toModel(raw);
     const base = rubrics.get(rubric.based_on);
-    fill(document.getElementById('tailor-sheet'), h('article', { class: 'sheet', id: `checklist-${rubric.id}` },
-      h('header', { class: 'sheet-head' },
-        h('h1', {}, rubric.title),
-        h('p', { class: 'sheet-source' }, `dudao 派生评分表，非官方文本${base ? `；改编自《${base.title}》` : ''} · 满分 ${rubric.total} 分`),
-        h('div', { class: 'sheet-fields' }, rubric.header_fields.map((field, i) => h('div', { class: 'sheet-field' + (i === 0 ? ' sheet-field-wide' : '') },
-          h('span', { class: 'sheet-field-label' }, `${field}：`), h('span', { class: 'fill-line', 'data-header-value': field }, values[field] || '')))),
-        h('p', { class: 'sheet-rule' }, h('strong', {}, '评分规则：'), `${rubric.scoring_rule}。在对应方框内打“√”，并填写得分。`)),
-      h('table', { class: 'checklist' },
-        h('colgroup', {}, ['col-no', 'col-row', 'col-text', 'col-pts', 'col-tick', 'col-tick', 'col-tick', 'col-score', 'col-remark'].map((c) => h('col', { class: c }))),
-        h('thead', {}, h('tr', {}, ['序号', '二级指标', '评分标准', '分值', '符合', ['基本', h('br'), '符合'], ['不', h('br'), '符合'], '得分', '备注'].map((t) => h('th', { scope: 'col' }, t)))),
-        bodies),
-      veto,
-      h('section', { class: 'sheet-result' },
-        h('h2', {}, '督导结果'),
-        h('p', { class: 'result-line' }, '总得分：', h('span', { class: 'fill-short' }), ' 分　　督导结果：', rubric.bands.map((b) => [box(), ` ${b.label}　`])),
-        h('p', { class: 'band-rule' }, `判定规则：${bandRule}`)),
-      h('section', { class: 'sheet-signatures' },
-        ['督导(组)员签字：', '被督导机构负责人签字：'].map((who) => h('div', { class: 'signature' },
-          h('span', {}, who), h('span', { class: 'fill-line' }), h('span', {}, '日期：'), h('span', { class: 'fill-date' }, '年　　月　　日')))),
-      rubric.notes.length ? h('section', { class: 'sheet-notes' }, h('h2', {}, '说明'), h('ol', {}, rubric.notes.map((n) => h('li', {}, n)))) : null));
-  }
-
-  function subtotalRow(cls, label, points) {
-    return h('tr', { class: cls },
-      h('th', { colspan: 3, scope: 'row' }, label), h('td', { class: 'pts' }, points),
-      h('td', { colspan: 3 }), h('td', { class: 'score' }), h('td'));
+    globalThis.DudaoTailorSheet.render(document.getElementById('tailor-sheet'), rubric, headerValues(rubric.header_fields), base ? base.title : null);
+    window.print();
   }
 
   // ---- wiring ------------------------------------------------------------------
@@ -456,6 +539,8 @@
     if (!target) return;
     const action = target.getAttribute('data-action');
     if (action === 'load') start($('#tailor-base').value);
+    else if (target.hasAttribute('data-restore-draft')) restoreDraft(Number(target.getAttribute('data-restore-draft')));
+    else if (target.hasAttribute('data-delete-draft')) deleteDraft(Number(target.getAttribute('data-delete-draft')));
     else if (action === 'rescale') {
       if (M.rescale(state.work, 100)) {
         renderRows();
@@ -491,6 +576,7 @@
   app.addEventListener('change', (event) => {
     const t = event.target;
     if (t.id === 'tailor-base') return start(t.value);
+    if (t.hasAttribute('data-open-rubric')) return openFile(event);
     if (t.id === 'tailor-add-indicator') return showExplanation();
     if (t.hasAttribute('data-toggle-row')) findRow(t.getAttribute('data-toggle-row')).r.on = t.checked;
     else if (t.hasAttribute('data-toggle-criterion')) findCriterion(t.getAttribute('data-toggle-criterion')).c.on = t.checked;
@@ -518,8 +604,26 @@
     refresh();
   });
 
+  // #from=ID (choose/ → 以此定制): start from that rubric, but edited work
+  // is replaced only if the user agrees, and then kept as a draft.
   const from = /(?:^#|&)from=([a-z0-9-]+)/.exec(window.location.hash);
-  state = (from && rubrics.has(from[1])) ? fresh(from[1]) : (restore() || fresh('annex-1'));
+  state = restore();
   app.hidden = false;
-  renderAll();
+  renderDrafts();
+  if (from && rubrics.has(from[1])) {
+    if (!state) {
+      state = fresh(from[1]);
+      renderAll();
+    } else {
+      renderAll();
+      if (!replaceState(fresh(from[1]), `从《${rubrics.get(from[1]).title}》开始定制`)) {
+        message(`已保留当前定制《${state.meta.title}》的修改，未从《${rubrics.get(from[1]).title}》重新开始。需要时可在“1. 起始评分表”中切换。`);
+      }
+    }
+    // Answered once: a reload must not ask again.
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  } else {
+    state = state || fresh('annex-1');
+    renderAll();
+  }
 })();
