@@ -18,7 +18,7 @@ const Rules = require('../../themes/default/static/js/rubric-rules.js');
 
 const FIXTURES = path.resolve('tests/rubric-rules');
 
-/** dudao check's messages (src/validate.rs, src/load.rs) → rubric-rules.js codes. */
+/** dudao check's messages (src/validate/, src/load.rs) → rubric-rules.js codes. */
 const RUST_CLASSES = [
   [/^invalid rubric:/, 'schema'],
   [/is not lowercase kebab-case/, 'bad-id'],
