@@ -228,17 +228,27 @@ fn assert_verbatim_in_order(relative: &str, anchor: &str, min_pieces: usize) {
 
 #[test]
 fn the_notice_page_is_the_notice() {
-    assert_verbatim_in_order("notice/index.html", "中华人民共和国人力资源和社会保障部办公厅", 8);
+    assert_verbatim_in_order(
+        "notice/index.html",
+        "中华人民共和国人力资源和社会保障部办公厅",
+        8,
+    );
     let page = page("notice/index.html");
     let texts: Vec<String> = page.pieces.iter().map(|p| strip(&p.text)).collect();
-    assert_eq!(texts[0], "中华人民共和国人力资源和社会保障部办公厅", "letterhead first");
+    assert_eq!(
+        texts[0], "中华人民共和国人力资源和社会保障部办公厅",
+        "letterhead first"
+    );
     for line in [
         "(此件主动公开)",
         "(联系单位：中国就业培训技术指导中心)",
         "附件：1.技能人才评价活动现场质量督导评分表",
         "2.职业技能等级认定机构命题质量专项督导评分表",
     ] {
-        assert!(texts.iter().any(|t| t == line), "the notice page lacks {line}");
+        assert!(
+            texts.iter().any(|t| t == line),
+            "the notice page lacks {line}"
+        );
     }
 }
 
@@ -252,8 +262,16 @@ fn annex_pages_show_the_official_tables_verbatim() {
 
 #[test]
 fn annex_checklists_print_the_official_text_verbatim() {
-    assert_verbatim_in_order("rubrics/annex-1/checklist/index.html", "附件 1", 42 * 2 + 20);
-    assert_verbatim_in_order("rubrics/annex-2/checklist/index.html", "附件 2", 25 * 2 + 10);
+    assert_verbatim_in_order(
+        "rubrics/annex-1/checklist/index.html",
+        "附件 1",
+        42 * 2 + 20,
+    );
+    assert_verbatim_in_order(
+        "rubrics/annex-2/checklist/index.html",
+        "附件 2",
+        25 * 2 + 10,
+    );
 }
 
 /// The notice names 优良 and 不合格 only: any other band label must carry
@@ -279,7 +297,8 @@ fn the_band_the_notice_does_not_name_is_marked_as_ours_everywhere() {
                         // A band name stands alone or after list punctuation;
                         // inside running text (成绩合格) it is not a band.
                         let before = text[..at].chars().next_back();
-                        let listed = before.is_none_or(|c| c.is_whitespace() || "；：，、".contains(c));
+                        let listed =
+                            before.is_none_or(|c| c.is_whitespace() || "；：，、".contains(c));
                         if text[..at + band.label.len()].ends_with(&negated) || !listed {
                             continue;
                         }
@@ -295,7 +314,10 @@ fn the_band_the_notice_does_not_name_is_marked_as_ours_everywhere() {
         }
         assert!(marked > 0, "{relative}: no band label found to check");
         let html = fs::read_to_string(SITE.path().join("site").join(relative)).unwrap();
-        assert!(html.contains("id=\"band-note\""), "{relative}: the band note is missing");
+        assert!(
+            html.contains("id=\"band-note\""),
+            "{relative}: the band note is missing"
+        );
     }
 }
 
@@ -311,7 +333,10 @@ fn official_tables_say_zongfen_and_beizhu_not_heji_and_shuoming() {
         let all: String = page.unmarked.iter().map(|(t, _)| t.as_str()).collect();
         assert!(!all.contains("合计"), "{relative} says 合计");
         assert!(all.contains("备注"), "{relative} lacks 备注");
-        assert!(!all.contains("（28 分）") && !all.contains("（3 分）"), "{relative}: our brackets");
+        assert!(
+            !all.contains("（28 分）") && !all.contains("（3 分）"),
+            "{relative}: our brackets"
+        );
     }
 }
 

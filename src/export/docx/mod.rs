@@ -16,9 +16,7 @@
 mod package;
 mod wml;
 
-use std::fmt::Write as _;
-
-use super::{ExportError, SIGNERS, band_rule};
+use super::{ExportError, TICK_INSTRUCTION, band_label, band_note, band_rule, full_marks};
 use crate::model::{Kind, Points, Rubric};
 use package::*;
 use wml::*;
@@ -48,18 +46,40 @@ const HEADINGS: [&str; 9] = [
 /// (SimSun included) has it; U+2610 ☐ is not and falls back unevenly.
 const BOX: &str = "□";
 
+/// Half-points of the tick box and of the √ in the instruction. □ is about
+/// 0.6 em wide in Chinese fonts: 17 pt gives a 3.6 mm box, the HTML
+/// checklist's size (measured in docs/exports.md).
+const TICK_SIZE: u32 = 34;
+
+/// Criterion rows are at least 8 mm high (454 twips): room to write.
+const MIN_ROW_HEIGHT: u32 = 454;
+
+fn tick_box() -> String {
+    paragraph(
+        &ppr().jc("center").build(),
+        &run(BOX, Font::Body, TICK_SIZE, false),
+    )
+}
+
+fn criterion_row() -> TrProps {
+    TrProps {
+        min_height: Some(MIN_ROW_HEIGHT),
+        ..TrProps::default()
+    }
+}
+
 const STAGE_SHADE: &str = "D9D9D9";
 const GROUP_SHADE: &str = "F2F2F2";
 
 /// The Word checklist of `rubric`, as the bytes of a .docx file.
-pub fn checklist_docx(rubric: &Rubric) -> Result<Vec<u8>, ExportError> {
+pub fn checklist_docx(rubric: &Rubric, base: Option<&Rubric>) -> Result<Vec<u8>, ExportError> {
     let parts: [(&str, String); 9] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_owned()),
         ("_rels/.rels", PACKAGE_RELS.to_owned()),
         ("docProps/core.xml", core_properties(rubric)),
         ("docProps/app.xml", APP_PROPERTIES.to_owned()),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_owned()),
-        ("word/document.xml", document(rubric)),
+        ("word/document.xml", document(rubric, base)),
         ("word/styles.xml", styles()),
         ("word/settings.xml", SETTINGS.to_owned()),
         ("word/footer1.xml", footer()),
@@ -72,26 +92,37 @@ pub fn checklist_docx(rubric: &Rubric) -> Result<Vec<u8>, ExportError> {
     })
 }
 
-fn document(rubric: &Rubric) -> String {
+fn document(rubric: &Rubric, base: Option<&Rubric>) -> String {
     let mut body = String::new();
-    title_block(&mut body, rubric);
+    title_block(&mut body, rubric, base);
     header_fields(&mut body, rubric);
+    // The rule verbatim; our instruction on a line of its own, its √ large
+    // enough to read.
     body.push_str(&paragraph(
-        &ppr().spacing(120, 60).build(),
+        &ppr().spacing(120, 0).build(),
         &run(
-            &format!(
-                "评分规则：{}。在对应方框内打“√”，并填写得分。",
-                super::scoring_rule(rubric)
-            ),
+            &format!("评分规则：{}", rubric.scoring_rule),
             Font::Body,
             21,
             false,
         ),
     ));
+    let (before, after) = TICK_INSTRUCTION
+        .split_once('√')
+        .expect("the instruction names the tick");
+    body.push_str(&paragraph(
+        &ppr().spacing(0, 60).build(),
+        &[
+            run(before, Font::Body, 21, false),
+            run("√", Font::Body, TICK_SIZE, true),
+            run(after, Font::Body, 21, false),
+        ]
+        .concat(),
+    ));
     score_table(&mut body, rubric);
     veto_section(&mut body, rubric);
     result_section(&mut body, rubric);
-    signatures(&mut body);
+    signatures(&mut body, rubric);
     notes_section(&mut body, rubric);
     format!(
         "{XML_DECL}<w:document {NS_W} {NS_R}><w:body>{body}<w:sectPr>\
@@ -104,9 +135,10 @@ fn document(rubric: &Rubric) -> String {
     )
 }
 
-fn title_block(body: &mut String, rubric: &Rubric) {
+fn title_block(body: &mut String, rubric: &Rubric, base: Option<&Rubric>) {
+    // The notice's own brackets: 技能人才评价活动现场质量督导评分表 (示例).
     let title = match &rubric.label {
-        Some(label) => format!("{}（{label}）", rubric.title),
+        Some(label) => format!("{}({label})", rubric.title),
         None => rubric.title.clone(),
     };
     body.push_str(&paragraph(
@@ -117,10 +149,14 @@ fn title_block(body: &mut String, rubric: &Rubric) {
         Kind::Official => rubric
             .source
             .as_ref()
-            .map(|source| format!("依据：{source}")),
-        Kind::Derived => Some(match &rubric.based_on {
-            Some(base) => format!("dudao 编写的指引，非官方文本（据 {base} 改编）"),
-            None => "dudao 编写的指引，非官方文本".to_owned(),
+            .map(|source| format!("依据：{source} · {}", full_marks(rubric))),
+        Kind::Derived => Some(match base {
+            Some(base) => format!(
+                "dudao 编写的指引，非官方文本（据《{}》改编） · {}",
+                base.title,
+                full_marks(rubric)
+            ),
+            None => format!("dudao 编写的指引，非官方文本 · {}", full_marks(rubric)),
         }),
     };
     if let Some(text) = provenance {
@@ -188,17 +224,20 @@ fn score_table(body: &mut String, rubric: &Rubric) {
     for stage in &rubric.stages {
         if let Some(title) = &stage.title {
             rows.push_str(&banner_row(
-                &format!("{title}（{} 分）", stage.points),
+                &format!("{title} ({}分)", stage.points),
                 STAGE_SHADE,
             ));
         }
         for group in &stage.groups {
             rows.push_str(&banner_row(
-                &format!("{}（{} 分）", group.title, group.points),
+                &format!("{} ({}分)", group.title, group.points),
                 GROUP_SHADE,
             ));
+            let criteria = group.rows.iter().map(|r| r.criteria.len()).sum::<usize>();
+            let mut in_group = 0;
             for scored in &group.rows {
                 for (i, criterion) in scored.criteria.iter().enumerate() {
+                    in_group += 1;
                     number += 1;
                     let merge = match (scored.criteria.len(), i) {
                         (1, _) => VMerge::None,
@@ -226,30 +265,49 @@ fn score_table(body: &mut String, rubric: &Rubric) {
                             CellProps::new(COLUMNS[3]),
                             &centered(&criterion.points.to_string(), false),
                         ),
-                        cell(CellProps::new(COLUMNS[4]), &centered(BOX, false)),
-                        cell(CellProps::new(COLUMNS[5]), &centered(BOX, false)),
-                        cell(CellProps::new(COLUMNS[6]), &centered(BOX, false)),
+                        cell(CellProps::new(COLUMNS[4]), &tick_box()),
+                        cell(CellProps::new(COLUMNS[5]), &tick_box()),
+                        cell(CellProps::new(COLUMNS[6]), &tick_box()),
                         cell(CellProps::new(COLUMNS[7]), &centered("", false)),
                         cell(CellProps::new(COLUMNS[8]), &centered("", false)),
                     ];
-                    rows.push_str(&row(&TrProps::default(), &cells.concat()));
+                    let tr = row(&criterion_row(), &cells.concat());
+                    // The group's last row travels with its 小计, and the
+                    // rows of one 二级指标 (one merged cell) with each other.
+                    let keep = in_group == criteria || i + 1 < scored.criteria.len();
+                    rows.push_str(&if keep { keep_with_next(&tr) } else { tr });
                 }
             }
-            rows.push_str(&subtotal_row(
-                &format!("{} 小计", group.title),
-                group.points,
-                GROUP_SHADE,
-            ));
+            let subtotal =
+                subtotal_row(&format!("{} 小计", group.title), group.points, GROUP_SHADE);
+            // A stage's last group subtotal travels with the stage subtotal
+            // (or, in a table without stages, with 总分).
+            let last_of_stage =
+                std::ptr::eq(group, stage.groups.last().expect("a stage has groups"));
+            rows.push_str(&if last_of_stage {
+                keep_with_next(&subtotal)
+            } else {
+                subtotal
+            });
         }
         if let Some(title) = &stage.title {
-            rows.push_str(&subtotal_row(
-                &format!("{title} 小计"),
-                stage.points,
-                STAGE_SHADE,
-            ));
+            let subtotal = subtotal_row(&format!("{title} 小计"), stage.points, STAGE_SHADE);
+            let last = std::ptr::eq(stage, rubric.stages.last().expect("a rubric has stages"));
+            rows.push_str(&if last {
+                keep_with_next(&subtotal)
+            } else {
+                subtotal
+            });
         }
     }
-    rows.push_str(&subtotal_row("合计", rubric.total, STAGE_SHADE));
+    // 总分, as the notice's tables say. Without a 不合格项 table it leads
+    // straight into the result, so the two stay on one page.
+    let total = subtotal_row("总分", rubric.total, STAGE_SHADE);
+    rows.push_str(&if rubric.veto.is_none() {
+        keep_with_next(&total)
+    } else {
+        total
+    });
     body.push_str(&table(&COLUMNS, true, &rows));
 }
 
@@ -324,7 +382,7 @@ fn veto_section(body: &mut String, rubric: &Rubric) {
     );
     for (i, item) in veto.items.iter().enumerate() {
         rows.push_str(&row(
-            &TrProps::default(),
+            &criterion_row(),
             &[
                 cell(
                     CellProps::new(widths[0]),
@@ -337,8 +395,8 @@ fn veto_section(body: &mut String, rubric: &Rubric) {
                         &run(&item.text, Font::Body, 20, false),
                     ),
                 ),
-                cell(CellProps::new(widths[2]), &centered(BOX, false)),
-                cell(CellProps::new(widths[3]), &centered(BOX, false)),
+                cell(CellProps::new(widths[2]), &tick_box()),
+                cell(CellProps::new(widths[3]), &tick_box()),
             ]
             .concat(),
         ));
@@ -353,28 +411,45 @@ fn veto_section(body: &mut String, rubric: &Rubric) {
             &paragraph("", &run("行为描述：", Font::Body, 20, true)),
         ),
     ));
-    body.push_str(&table(&widths, true, &rows));
+    // The whole table, and the result block after it, on one page.
+    body.push_str(&table(&widths, true, &keep_with_next(&rows)));
 }
 
-/// 督导结果: the total to write in, one box per band, and the band rule.
+/// 督导结果 (or the rubric's own word for it): the total to write in, one
+/// box per band, the band rule and its 编者注, all kept with the signatures.
 fn result_section(body: &mut String, rubric: &Rubric) {
-    body.push_str(&heading("督导结果"));
-    let mut line = String::from("总得分：__________ 分　　督导结果：");
-    for band in &rubric.bands {
-        let _ = write!(line, "{BOX} {}　", band.label);
+    body.push_str(&heading(&rubric.labels.result));
+    let mut runs = run(
+        &format!("总得分：__________ 分　　{}：", rubric.labels.result),
+        Font::Body,
+        21,
+        false,
+    );
+    for i in 0..rubric.bands.len() {
+        runs.push_str(&run(BOX, Font::Body, TICK_SIZE, false));
+        runs.push_str(&run(
+            &format!(" {}　", band_label(rubric, i)),
+            Font::Body,
+            21,
+            false,
+        ));
     }
     body.push_str(&paragraph(
         &ppr().keep_next().spacing(60, 60).build(),
-        &run(line.trim_end(), Font::Body, 21, false),
+        &runs,
     ));
     body.push_str(&paragraph(
-        &ppr().spacing(0, 60).jc("both").build(),
+        &ppr().keep_next().spacing(0, 60).jc("both").build(),
         &run(&band_rule(rubric), Font::Body, 20, false),
     ));
 }
 
-fn signatures(body: &mut String) {
-    for signer in SIGNERS {
+/// The signature lines; every line but the last keeps with the next, and
+/// the result block above keeps with the first, so no signature stands
+/// alone on a page.
+fn signatures(body: &mut String, rubric: &Rubric) {
+    let count = rubric.labels.signatures.len();
+    for (i, signer) in rubric.labels.signatures.iter().enumerate() {
         let tabs = "<w:tabs><w:tab w:val=\"left\" w:leader=\"underscore\" w:pos=\"6000\"/>\
              <w:tab w:val=\"left\" w:pos=\"7300\"/></w:tabs>";
         let runs = [
@@ -385,10 +460,9 @@ fn signatures(body: &mut String) {
             run("　　　年　　月　　日", Font::Body, 21, false),
         ]
         .concat();
+        let keep = if i + 1 < count { "<w:keepNext/>" } else { "" };
         body.push_str(&paragraph(
-            &format!(
-                "<w:pPr><w:keepNext/>{tabs}<w:spacing w:before=\"400\" w:after=\"0\"/></w:pPr>"
-            ),
+            &format!("<w:pPr>{keep}{tabs}<w:spacing w:before=\"400\" w:after=\"0\"/></w:pPr>"),
             &runs,
         ));
     }
@@ -396,14 +470,20 @@ fn signatures(body: &mut String) {
 
 /// The rubric's own notes (说明), verbatim and numbered.
 fn notes_section(body: &mut String, rubric: &Rubric) {
-    if rubric.notes.is_empty() {
-        return;
+    if !rubric.notes.is_empty() {
+        body.push_str(&heading("备注"));
     }
-    body.push_str(&heading("说明"));
     for (i, note) in rubric.notes.iter().enumerate() {
         body.push_str(&paragraph(
             &ppr().spacing(0, 40).hanging(420).jc("both").build(),
             &run(&format!("{}．{note}", i + 1), Font::Body, 19, false),
+        ));
+    }
+    // Our reading of the bands, as a note at the foot of the form.
+    if let Some(note) = band_note(rubric) {
+        body.push_str(&paragraph(
+            &ppr().spacing(120, 0).jc("both").build(),
+            &run(&note, Font::Body, 18, false),
         ));
     }
 }

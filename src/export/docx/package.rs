@@ -29,7 +29,7 @@ pub(super) fn zip_parts<'a>(
 
 pub(super) fn core_properties(rubric: &Rubric) -> String {
     let title = match &rubric.label {
-        Some(label) => format!("{}（{label}）", rubric.title),
+        Some(label) => format!("{}({label})", rubric.title),
         None => rubric.title.clone(),
     };
     format!(
@@ -136,7 +136,7 @@ pub(super) const APP_PROPERTIES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\
 pub(super) const SETTINGS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
 <w:defaultTabStop w:val=\"420\"/><w:characterSpacingControl w:val=\"compressPunctuation\"/>\
-<w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
+<w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat><w:themeFontLang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/>\
 </w:settings>";
 
 /// Alternate names let Word and WPS on a non-Chinese system find the fonts.

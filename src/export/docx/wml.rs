@@ -46,14 +46,56 @@ pub(super) fn run(text: &str, font: Font, half_points: u32, bold: bool) -> Strin
         Font::Body => BODY_FONT,
         Font::Heading => HEADING_FONT,
     };
+    // Curly quotes are shared by Latin and CJK fonts; after an ASCII comma
+    // LibreOffice and Word set them in the Latin face, narrow and low. In
+    // runs of their own with every slot on the Chinese font they stay
+    // full-width (满分,“基本符合” as the notice prints it).
+    let mut out = String::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let split = rest
+            .char_indices()
+            .find(|&(i, c)| i > 0 && is_quote(c) != is_quote(rest.chars().next().unwrap_or(c)))
+            .map_or(rest.len(), |(i, _)| i);
+        let (piece, tail) = rest.split_at(split);
+        let latin = if piece.starts_with(is_quote) {
+            east_asia
+        } else {
+            LATIN_FONT
+        };
+        out.push_str(&one_run(piece, latin, east_asia, half_points, bold));
+        rest = tail;
+    }
+    out
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '“' | '”' | '‘' | '’')
+}
+
+/// rPr children in schema order: rFonts, b, bCs, sz, szCs, lang. The
+/// explicit zh-CN East Asian language makes a substituting application
+/// (LibreOffice on Linux) look for a Chinese face for 宋体.
+fn one_run(text: &str, latin: &str, east_asia: &str, half_points: u32, bold: bool) -> String {
     let bold = if bold { "<w:b/><w:bCs/>" } else { "" };
     format!(
-        "<w:r><w:rPr><w:rFonts w:ascii=\"{LATIN_FONT}\" w:hAnsi=\"{LATIN_FONT}\" \
-         w:eastAsia=\"{east_asia}\" w:cs=\"{LATIN_FONT}\" w:hint=\"eastAsia\"/>{bold}\
-         <w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/></w:rPr>\
+        "<w:r><w:rPr><w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" \
+         w:eastAsia=\"{east_asia}\" w:cs=\"{latin}\" w:hint=\"eastAsia\"/>{bold}\
+         <w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>\
+         <w:lang w:val=\"zh-CN\" w:eastAsia=\"zh-CN\"/></w:rPr>\
          <w:t xml:space=\"preserve\">{}</w:t></w:r>",
         escape(text)
     )
+}
+
+/// Marks every paragraph of a table row `keepNext`, which keeps the row on
+/// the page of the row after it (Word and LibreOffice both honour it).
+pub(super) fn keep_with_next(row_xml: &str) -> String {
+    row_xml
+        .replace("<w:p><w:pPr><w:keepNext/>", "<w:p><w:pPr>")
+        .replace("<w:p><w:pPr>", "<w:p><w:pPr><w:keepNext/>")
+        .replace("<w:p><w:r>", "<w:p><w:pPr><w:keepNext/></w:pPr><w:r>")
+        .replace("<w:p></w:p>", "<w:p><w:pPr><w:keepNext/></w:pPr></w:p>")
 }
 
 pub(super) fn paragraph(ppr: &str, runs: &str) -> String {

@@ -8,7 +8,7 @@ use super::plan::{Plan, cell};
 use super::results::initial_band;
 use super::styles::Styles;
 use super::*;
-use crate::export::{SIGNERS, band_rule};
+use crate::export::{band_note, band_rule, full_marks};
 use crate::model::Rubric;
 
 pub(super) fn write_header_block(
@@ -27,8 +27,10 @@ pub(super) fn write_header_block(
     )?;
     sheet.set_row_height(0, 30)?;
     let provenance = match (&rubric.source, rubric.kind) {
-        (Some(source), crate::model::Kind::Official) => format!("依据：{source}。"),
-        _ => "dudao 编写的指引，非官方文本。".to_owned(),
+        (Some(source), crate::model::Kind::Official) => {
+            format!("依据：{source} · {}。", full_marks(rubric))
+        }
+        _ => format!("dudao 编写的指引，非官方文本 · {}。", full_marks(rubric)),
     };
     sheet.merge_range(
         1,
@@ -36,8 +38,8 @@ pub(super) fn write_header_block(
         1,
         LAST_PRINTED_COL,
         &format!(
-            "{provenance}在黄色单元格中选择评价、填写基本符合得分和备注，得分、小计、总分和评定等级自动计算。评分规则：{}。",
-            crate::export::scoring_rule(rubric)
+            "{provenance}只有黄色单元格可以填写：评价、基本符合得分、备注、表头、行为描述和签字日期；得分、小计、总分和评定等级自动计算。评分规则：{}",
+            rubric.scoring_rule
         ),
         &styles.subtitle,
     )?;
@@ -101,30 +103,38 @@ pub(super) fn write_notes(
     styles: &Styles,
 ) -> Result<u32, XlsxError> {
     let mut row = plan.progress_row + 2;
-    sheet.merge_range(
-        row,
-        COL_NUMBER,
-        row,
-        LAST_PRINTED_COL,
-        "评分说明",
-        &styles.group,
-    )?;
-    row += 1;
-    let mut lines = vec![band_rule(rubric)];
-    lines.extend(rubric.notes.iter().cloned());
     let width: f64 = WIDTHS[..=LAST_PRINTED_COL as usize]
         .iter()
         .map(|(_, w)| w)
         .sum::<f64>()
         - WIDTHS[0].1;
-    for (i, line) in lines.iter().enumerate() {
+    // Our band rule and its 编者注 first, unnumbered; then the rubric's
+    // 备注 with the notice's own numbering.
+    let ours = std::iter::once(band_rule(rubric)).chain(band_note(rubric));
+    for line in ours {
+        sheet.merge_range(row, COL_NUMBER, row, LAST_PRINTED_COL, &line, &styles.note)?;
+        sheet.set_row_height(row, estimated_height(&line, width + WIDTHS[0].1))?;
+        row += 1;
+    }
+    if !rubric.notes.is_empty() {
+        sheet.merge_range(
+            row,
+            COL_NUMBER,
+            row,
+            LAST_PRINTED_COL,
+            "备注",
+            &styles.group,
+        )?;
+        row += 1;
+    }
+    for (i, line) in rubric.notes.iter().enumerate() {
         sheet.write_number_with_format(row, COL_NUMBER, (i + 1) as f64, &styles.note)?;
         sheet.merge_range(row, COL_ROW, row, LAST_PRINTED_COL, line, &styles.note)?;
         sheet.set_row_height(row, estimated_height(line, width))?;
         row += 1;
     }
     row += 1;
-    for signer in SIGNERS {
+    for signer in &rubric.labels.signatures {
         sheet.merge_range(
             row,
             COL_NUMBER,

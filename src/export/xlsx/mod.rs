@@ -184,7 +184,7 @@ fn properties(rubric: &Rubric) -> Result<DocProperties, XlsxError> {
 
 pub(super) fn full_title(rubric: &Rubric) -> String {
     match &rubric.label {
-        Some(label) => format!("{}（{label}）", rubric.title),
+        Some(label) => format!("{}({label})", rubric.title),
         None => rubric.title.clone(),
     }
 }

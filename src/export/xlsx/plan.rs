@@ -49,7 +49,10 @@ pub(super) fn header_field_rows(rubric: &Rubric) -> u32 {
 
 impl Plan {
     pub(super) fn new(rubric: &Rubric) -> Plan {
-        let header_row = 2 + header_field_rows(rubric) + 1;
+        // A blank row between the header fields and the live result line,
+        // so the last field's ruled line does not merge into the result
+        // line's border.
+        let header_row = 2 + header_field_rows(rubric) + 2;
         let mut next = header_row + 1;
         let mut lines = Vec::new();
         let mut number = 0;

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
 use super::plan::{Plan, cell, column_letter, column_range};
 use super::styles::Styles;
 use super::*;
-use crate::model::{Points, Rubric};
+use crate::model::Rubric;
 
 pub(super) fn write_results(
     sheet: &mut Worksheet,
@@ -94,6 +94,14 @@ pub(super) fn write_results(
             band.min, band.label
         );
     }
+    // No band until every criterion is answered: a blank or half-filled
+    // workbook must not print as a verdict. A 不合格项 found decides at once.
+    let answers = column_range(plan, COL_ANSWER).replace('$', "");
+    let criteria = plan.criterion_rows().count();
+    let answered = answered_count(&answers);
+    band_formula = format!(
+        "IF({answered}<{criteria},\"{INCOMPLETE} (\"&{answered}&\"/{criteria})\",{band_formula})"
+    );
     if let Some(count) = &veto_count {
         band_formula = format!("IF({count}>0,\"{fail_label}\",{band_formula})");
     }
@@ -120,16 +128,12 @@ pub(super) fn write_results(
         styles,
     )?;
 
-    let answers = column_range(plan, COL_ANSWER).replace('$', "");
-    let criteria = plan.criterion_rows().count();
     result_line(
         sheet,
         plan.progress_row,
         "已评条目",
-        Formula::new(format!(
-            "=(COUNTIF({answers},\"{ANSWER_FULL}\")+COUNTIF({answers},\"{ANSWER_PARTIAL}\")+COUNTIF({answers},\"{ANSWER_NONE}\"))&\" / {criteria}\""
-        ))
-        .set_result(format!("0 / {criteria}")),
+        Formula::new(format!("={answered}&\" / {criteria}\""))
+            .set_result(format!("0 / {criteria}")),
         styles,
     )?;
 
@@ -151,12 +155,19 @@ pub(super) fn write_results(
     Ok(())
 }
 
-/// The band of an empty workbook (total 0), cached so that a reader that
-/// does not recalculate still shows the right value.
-pub(super) fn initial_band(rubric: &Rubric) -> &str {
-    rubric
-        .band_for(Points(0))
-        .map_or("不合格", |band| band.label.as_str())
+/// Shown instead of a band until every criterion is answered.
+pub const INCOMPLETE: &str = "未完成";
+
+fn answered_count(answers: &str) -> String {
+    format!(
+        "(COUNTIF({answers},\"{ANSWER_FULL}\")+COUNTIF({answers},\"{ANSWER_PARTIAL}\")+COUNTIF({answers},\"{ANSWER_NONE}\"))"
+    )
+}
+
+/// The result of an empty workbook, cached so that a reader that does not
+/// recalculate still shows the right value: 未完成 (0/N).
+pub(super) fn initial_band(rubric: &Rubric) -> String {
+    format!("{INCOMPLETE} (0/{})", rubric.criteria().count())
 }
 
 pub(super) fn result_line(

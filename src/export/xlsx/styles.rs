@@ -3,6 +3,9 @@
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
 
+/// The fill of the cells a user fills in.
+pub(super) const INPUT_FILL: Color = Color::RGB(0xFFFDE7);
+
 pub(super) struct Styles {
     pub(super) title: Format,
     pub(super) subtitle: Format,
@@ -40,9 +43,12 @@ impl Styles {
                 .set_text_wrap()
                 .set_align(FormatAlign::Center),
             label: base.clone().set_align(FormatAlign::Right).set_text_wrap(),
+            // Every unlocked cell is yellow, every yellow cell unlocked: the
+            // instructions say only yellow cells can be filled in.
             input: base
                 .clone()
                 .set_border_bottom(FormatBorder::Thin)
+                .set_background_color(INPUT_FILL)
                 .set_unlocked(),
             heading: heading_font(boxed.clone())
                 .set_align(FormatAlign::Center)
@@ -54,7 +60,7 @@ impl Styles {
             answer: boxed
                 .clone()
                 .set_align(FormatAlign::Center)
-                .set_background_color(Color::RGB(0xFFFDE7))
+                .set_background_color(INPUT_FILL)
                 .set_unlocked(),
             score: boxed
                 .clone()
@@ -71,6 +77,9 @@ impl Styles {
     }
 
     pub(super) fn unlocked_text(&self) -> Format {
-        self.text.clone().set_unlocked()
+        self.text
+            .clone()
+            .set_background_color(INPUT_FILL)
+            .set_unlocked()
     }
 }

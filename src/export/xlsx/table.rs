@@ -117,7 +117,7 @@ pub(super) fn write_table(
     subtotal_line(
         sheet,
         plan.total_row,
-        "合计",
+        "总分",
         rubric.total,
         &format!("=SUM({total_cells})"),
         &styles.stage,
