@@ -276,7 +276,10 @@ pub fn documents(project: &Project) -> Vec<Document> {
     for q in crate::evidence::LEFT_TO_OTHER_RULES {
         unset.segments.push((
             String::new(),
-            format!("{}指标{}原文：“{}”。{}", q.question, q.indicator, q.quote, q.answer),
+            format!(
+                "{}指标{}原文：“{}”。{}",
+                q.question, q.indicator, q.quote, q.answer
+            ),
         ));
     }
     docs.push(unset);
