@@ -126,7 +126,7 @@ fn band_note(rubric: &Rubric) -> Option<String> {
         return None;
     }
     let mut note = format!(
-        "{OURS_MARK} 编者注（dudao）：通知只规定两种督导结果：“≥ 85 分为优良”“<60 分为不合格”。{}是 dudao 对两者之间得分的称呼，便于填写和统计；通知对这一段没有规定名称或处理。",
+        "{OURS_MARK} 编者注（dudao）：通知只规定两档结果：“≥ 85 分为优良”“<60 分为不合格”。{}是 dudao 对两者之间得分的称呼，便于填写和统计；通知对这一段没有规定名称或处理。",
         ours.concat()
     );
     if let (Some(veto), Some(fail)) = (&rubric.veto, rubric.bands.last()) {
