@@ -42,6 +42,7 @@ const OURS: [&str; 4] = ["editorial", "editorial-notes", "ours", "ours-mark"];
 
 struct Open {
     name: String,
+    classes: String,
     ours: bool,
     /// Index into `pieces` when this element opened a piece.
     piece: Option<usize>,
@@ -86,6 +87,37 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
         None if rest.starts_with([' ', '>', '/']) || rest.is_empty() => Some(""),
         None => None,
     }
+}
+
+/// Whether an element opened inside an official checklist (`data-official`
+/// on the sheet) holds official text, by the sheet's own markup: criterion
+/// and veto texts (`.text`), row titles, points, the stage and group
+/// headings, the 总分 row, the 不合格项 intro and the 备注. Subtotal rows are
+/// ours.
+fn checklist_piece(name: &str, classes: &str, stack: &[Open]) -> bool {
+    if !stack.iter().any(|o| o.classes == "\u{0}official") {
+        return false;
+    }
+    let parent = stack.last().map_or("", |o| o.classes.as_str());
+    let has = |list: &str, class: &str| list.split(' ').any(|c| c == class);
+    let in_subtotal = stack
+        .iter()
+        .any(|o| has(&o.classes, "group-subtotal") || has(&o.classes, "stage-subtotal"));
+    if in_subtotal {
+        return false;
+    }
+    ["text", "row-title", "pts"].iter().any(|c| has(classes, c))
+        || (name == "th"
+            && ["stage-heading", "group-heading", "total"]
+                .iter()
+                .any(|c| has(parent, c)))
+        || (name == "p" && has(parent, "sheet-veto"))
+        || (name == "li"
+            && stack
+                .iter()
+                .rev()
+                .nth(1)
+                .is_some_and(|o| has(&o.classes, "sheet-notes")))
 }
 
 /// A small tag scanner: enough for the site's own well-formed output.
@@ -147,17 +179,31 @@ fn scan(html: &str) -> Page {
         {
             last.1 = true;
         }
-        let piece = attribute(tag, "data-source").map(|value| {
+        let marked = attribute(tag, "data-source")
+            .map(|value| value != "unordered")
+            .or_else(|| checklist_piece(&name, classes, &stack).then_some(true));
+        let piece = marked.map(|ordered| {
             page.pieces.push(Piece {
                 text: String::new(),
-                ordered: value != "unordered",
+                ordered,
             });
             page.pieces.len() - 1
         });
         if VOID.contains(&name.as_str()) || tag.ends_with("/>") {
             continue;
         }
-        stack.push(Open { name, ours, piece });
+        // An official sheet is remembered as a marker class on its element.
+        let classes = if attribute(tag, "data-official").is_some() {
+            "\u{0}official".to_owned()
+        } else {
+            classes.to_owned()
+        };
+        stack.push(Open {
+            name,
+            classes,
+            ours,
+            piece,
+        });
     }
     page
 }

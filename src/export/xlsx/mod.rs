@@ -59,7 +59,9 @@ pub(super) const LAST_PRINTED_COL: u16 = COL_NOTES;
 pub(super) const WIDTHS: [(u16, f64); 9] = [
     (COL_NUMBER, 5.0),
     (COL_ROW, 15.0),
-    (COL_CRITERION, 42.0),
+    // 44: at 42 two criteria of annex 1 (19, 21) wrapped a lone “。” onto a
+    // third line.
+    (COL_CRITERION, 44.0),
     (COL_POINTS, 6.0),
     (COL_ANSWER, 11.0),
     (COL_PARTIAL, 9.0),
