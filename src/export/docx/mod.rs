@@ -84,8 +84,11 @@ pub fn checklist_docx(rubric: &Rubric, base: Option<&Rubric>) -> Result<Vec<u8>,
         ("word/settings.xml", SETTINGS.to_owned()),
         ("word/footer1.xml", footer()),
     ];
-    let font_table = ("word/fontTable.xml", FONT_TABLE.to_owned());
-    zip_parts(parts.iter().chain(std::iter::once(&font_table))).map_err(|e| ExportError {
+    let extra = [
+        ("word/fontTable.xml", FONT_TABLE.to_owned()),
+        ("word/theme/theme1.xml", THEME.to_owned()),
+    ];
+    zip_parts(parts.iter().chain(extra.iter())).map_err(|e| ExportError {
         rubric: rubric.id.clone(),
         file: "Word",
         message: e.to_string(),
