@@ -335,6 +335,7 @@ fn placeholder_rubric() -> Rubric {
         total: crate::model::Points(0),
         scoring_rule: String::new(),
         header_fields: Vec::new(),
+        labels: crate::model::Labels::default(),
         has_stages: false,
         stages: Vec::new(),
         veto: None,

@@ -118,6 +118,10 @@ fn raw_json(rubric: &Rubric) -> Value {
         "veto": rubric.veto, "bands": rubric.bands,
         "notes": rubric.notes, "editorial_notes": rubric.editorial_notes,
     });
+    if !rubric.labels.is_default() {
+        raw["labels"] =
+            json!({ "result": rubric.labels.result, "signatures": rubric.labels.signatures });
+    }
     if rubric.has_stages {
         raw["stages"] = rubric
             .stages
