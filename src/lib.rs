@@ -13,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod new;
 pub mod render;
+pub mod report;
 pub mod search;
 pub mod serve;
 pub mod validate;

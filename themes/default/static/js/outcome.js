@@ -215,7 +215,7 @@
     const byId = new Map(old.map((item) => [item.id, item]));
     const out = made.map((item) => (byId.has(item.id) ? Object.assign({}, item, byId.get(item.id)) : item));
     const seen = new Set(out.map((item) => item.id));
-    for (const item of old) if (!seen.has(item.id)) out.push(item);
+    for (const item of old) if (!seen.has(item.id)) out.push(Object.assign(fresh(item.source || { kind: 'criterion', id: '' }, '', ''), item));
     return out;
   }
 
@@ -227,10 +227,18 @@
     return { issued_at: issued, items: f.items };
   }
 
+  /** A real calendar date written YYYY-MM-DD (2025-02-30 is not). */
+  function isDate(value) {
+    if (typeof value !== 'string' || !DATE.test(value)) return false;
+    const [y, m, d] = value.split('-').map(Number);
+    const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1];
+  }
+
   /** Why a deadline cannot stand, or null. Dates are YYYY-MM-DD strings. */
   function deadlineProblem(deadline, supervisionDate) {
     if (deadline === null || deadline === undefined || deadline === '') return null;
-    if (typeof deadline !== 'string' || !DATE.test(deadline) || Number.isNaN(Date.parse(deadline))) return `整改期限“${String(deadline)}”不是有效日期（应为 年-月-日）。`;
+    if (!isDate(deadline)) return `整改期限“${String(deadline)}”不是有效日期（应为 年-月-日）。`;
     if (DATE.test(supervisionDate || '') && deadline < supervisionDate) {
       return `整改期限 ${deadline} 早于督导日期 ${supervisionDate}，请改为督导日期之后的日期。`;
     }
@@ -284,7 +292,7 @@
             Object.keys(raw.source).some((k) => k !== 'kind' && k !== 'id')) refuse(`${where}的来源（source）格式错误。`);
         if (!STATUSES.includes(raw.status)) refuse(`${where}的状态“${String(raw.status)}”无效，应为 open、in_progress、done 或 verified。`);
         const deadline = checkString(raw.deadline, `${where}的整改期限`, true);
-        if (deadline !== null && !DATE.test(deadline)) refuse(`${where}的整改期限“${deadline}”不是 年-月-日 格式。`);
+        if (deadline !== null && !isDate(deadline)) refuse(`${where}的整改期限“${deadline}”不是 年-月-日 格式。`);
         if (raw.photos !== undefined && (!Array.isArray(raw.photos) || raw.photos.some((p) => typeof p !== 'string'))) refuse(`${where}的照片列表格式错误。`);
         return {
           id: id,
@@ -482,6 +490,7 @@
     rectificationItems,
     rectification,
     deadlineProblem,
+    isDate,
     isOverdue,
     completion,
     readRectification,
