@@ -23,8 +23,6 @@
   const indicators = new Map(JSON.parse(document.getElementById('indicator-data').textContent).map((i) => [i.number, i]));
   const root = app.getAttribute('data-root') || '';
   const criteria = S.flatten(rubric);
-  const STORAGE_KEY = 'dudao.assessment.' + rubric.id;
-  const STORAGE_VERSION = 1;
 
   let state = X.emptyState(rubric);
   let result = null;
@@ -225,7 +223,7 @@
     setText('[data-answered]', `已评 ${result.answered} / ${result.count} 项`);
     setText('[data-provisional]', result.complete ? '评分已完成。' : `尚有 ${result.count - result.answered} 项未完成，结果为暂定。`);
 
-    R.renderReport($('#report-body'), { rubric, state, result, indicators, root });
+    R.renderReport($('#report-body'), { rubric, state, result, indicators, root, photos: photoUrls });
   }
 
   function bandRule(band) {
@@ -255,47 +253,150 @@
     el.hidden = false;
   }
 
-  // ---- persistence --------------------------------------------------------
+  // ---- persistence (the workspace, workspace.js) --------------------------
+  //
+  // The open assessment is one record of the workspace (IndexedDB): its id,
+  // name, assessors, photos and team/整改 fields live in `current`, the form
+  // state in `state`. Every change is written back; nothing is replaced:
+  // 新建评估 and 导入 JSON start another record and keep this one.
 
+  const W = globalThis.DudaoWorkspace;
+  const P = globalThis.DudaoPhotos;
+  const ASSESSOR_KEY = 'dudao.assessor';
+  const CURRENT_KEY = 'dudao.current.' + rubric.content_hash;
+  const workspaceUrl = root + 'assessments/index.html';
+
+  let storageOk = false;
+  let current = freshRecord();
+  /** pid → Blob of the open assessment's photos; pending: not yet written. */
+  const blobs = new Map();
+  const pending = new Set();
+  /** pid → data: URL for thumbnails and the printed report. */
+  const photoUrls = new Map();
+
+  function freshRecord() {
+    const now = new Date().toISOString();
+    return { id: X.newId(now), name: '', created_at: now, assessors: [], photos: {}, merged_from: [], rectification: null, follow_up_of: null };
+  }
+
+  function recordNow() {
+    const photos = {};
+    for (const [pid, meta] of Object.entries(current.photos)) {
+      photos[pid] = pending.has(pid) ? Object.assign({}, meta, { blob: blobs.get(pid) }) : meta;
+    }
+    return Object.assign({}, current, { rubric: rubric, header: state.header, answers: state.answers, veto: state.veto, photos: photos });
+  }
+
+  let saving = null;
+  let saveAgain = false;
+
+  /** Writes the open assessment; writes never overlap, the last state always lands. */
   function save() {
+    if (!storageOk) return;
+    if (saving) {
+      saveAgain = true;
+      return;
+    }
+    app.setAttribute('data-saving', '');
+    const written = Array.from(pending);
+    saving = W.put(recordNow())
+      .then(() => {
+        for (const pid of written) pending.delete(pid);
+        rememberCurrent();
+        setText('[data-saved]', '已自动保存在本机浏览器（评估工作台）');
+      })
+      .catch(() => setText('[data-saved]', '本机保存失败（存储空间可能已满），请及时导出 JSON 文件'))
+      .finally(() => {
+        saving = null;
+        if (saveAgain) {
+          saveAgain = false;
+          save();
+        } else {
+          app.removeAttribute('data-saving');
+        }
+      });
+  }
+
+  function rememberCurrent() {
     try {
-      localStorage.setItem(STORAGE_KEY, JSON.stringify({
-        version: STORAGE_VERSION,
-        rubric: { id: rubric.id, content_hash: rubric.content_hash },
-        saved_at: new Date().toISOString(),
-        state: state,
-      }));
-      setText('[data-saved]', '已自动保存在本机浏览器');
-    } catch (_) {
-      setText('[data-saved]', '浏览器不允许本地保存，请及时导出 JSON 文件');
+      sessionStorage.setItem(CURRENT_KEY, current.id);
+    } catch (_) { /* only a convenience */ }
+  }
+
+  function idFromHash() {
+    const match = /(?:^#|&)assessment=([0-9a-z-]+)/.exec(location.hash);
+    return match ? match[1] : null;
+  }
+
+  /**
+   * Opens `#assessment=<id>`, else the assessment last open in this tab,
+   * else the most recently changed one for this rubric; else starts empty.
+   * Assessments of other versions of this rubric are never touched; the page
+   * says where they are.
+   */
+  async function load() {
+    storageOk = Boolean(W) && await W.available();
+    if (!storageOk) {
+      setText('[data-saved]', '此浏览器不允许在本机保存评估（IndexedDB 不可用），关闭页面前请导出 JSON 文件');
+      return;
+    }
+    try {
+      await W.migrate([rubric]);
+    } catch (_) { /* the old keys stay in localStorage */ }
+    const wanted = idFromHash();
+    let remembered = null;
+    try {
+      remembered = sessionStorage.getItem(CURRENT_KEY);
+    } catch (_) { /* private mode */ }
+    let doc = null;
+    for (const id of [wanted, remembered]) {
+      if (!id || doc) continue;
+      const found = await W.get(id);
+      if (found && found.rubric.content_hash === rubric.content_hash) doc = found;
+      else if (id === wanted) {
+        say(h('span', {}, found ? `评估“${W.displayName(found)}”使用的是另一份评分表（${found.rubric.title}），请在` : `本机没有编号为 ${id} 的评估。请在`,
+          h('a', { href: workspaceUrl }, '评估工作台'), '中打开。'), 'error');
+      }
+    }
+    const all = await W.list();
+    if (!doc) {
+      const mine = all.find((s) => s.rubric.content_hash === rubric.content_hash);
+      if (mine) doc = await W.get(mine.id);
+    }
+    const older = all.filter((s) => s.rubric.id === rubric.id && s.rubric.content_hash !== rubric.content_hash).length;
+    if (older > 0 && !wanted) {
+      say(h('span', {}, `本机另有 ${older} 份基于本评分表其他版本的评估，已完整保留，可在`, h('a', { href: workspaceUrl }, '评估工作台'), '中查看和打开。'));
+    }
+    if (doc) {
+      await apply(doc);
+      setText('[data-saved]', `已载入本机保存的评估（${formatTime(doc.updated_at)}）`);
     }
   }
 
-  function load() {
-    let saved;
-    try {
-      saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null');
-    } catch (_) {
-      return;
-    }
-    if (!saved || !saved.state) return;
-    if (saved.version !== STORAGE_VERSION || !saved.rubric || saved.rubric.content_hash !== rubric.content_hash) {
-      // Never apply answers to a rubric that changed; keep them aside instead of losing them.
-      try {
-        localStorage.setItem(STORAGE_KEY + '.previous', JSON.stringify(saved));
-        localStorage.removeItem(STORAGE_KEY);
-      } catch (_) { /* nothing more we can do */ }
-      say('本机保存的评估基于旧版评分表，未自动载入（已另存为备份）。', 'error');
-      return;
-    }
-    const fresh = X.emptyState(rubric);
-    const s = saved.state;
-    state = {
-      header: Object.assign(fresh.header, pick(s.header, rubric.header_fields)),
-      answers: pick(s.answers, criteria.map((c) => c.id)),
-      veto: pick(s.veto, ((rubric.veto && rubric.veto.items) || []).map((v) => v.id)),
+  /** Makes a stored document the open assessment. */
+  async function apply(doc) {
+    current = {
+      id: doc.id, name: doc.name || '', created_at: doc.created_at, assessors: (doc.assessors || []).slice(),
+      photos: {}, merged_from: doc.merged_from || [], rectification: doc.rectification || null, follow_up_of: doc.follow_up_of || null,
     };
-    setText('[data-saved]', `已载入本机保存的评估（${formatTime(saved.saved_at)}）`);
+    blobs.clear();
+    pending.clear();
+    photoUrls.clear();
+    for (const [pid, p] of Object.entries(doc.photos || {})) {
+      const blob = p.blob || (typeof p.data === 'string' ? W.base64ToBlob(p.data, p.type) : null);
+      if (!blob) continue;
+      current.photos[pid] = { type: p.type, width: p.width, height: p.height, bytes: p.bytes, caption: p.caption || '', added_at: p.added_at || '', by: p.by || '' };
+      blobs.set(pid, blob);
+      if (!p.blob) pending.add(pid);
+    }
+    await Promise.all(Array.from(blobs, async ([pid, blob]) => photoUrls.set(pid, await P.dataUrl(blob))));
+    const fresh = X.emptyState(rubric);
+    state = {
+      header: Object.assign(fresh.header, pick(doc.header, rubric.header_fields)),
+      answers: Object.assign(fresh.answers, pick(doc.answers, criteria.map((c) => c.id))),
+      veto: Object.assign(fresh.veto, pick(doc.veto, ((rubric.veto && rubric.veto.items) || []).map((v) => v.id))),
+    };
+    rememberCurrent();
   }
 
   function pick(object, keys) {
@@ -315,18 +416,167 @@
 
   function isEmpty() {
     return Object.values(state.header).every((v) => !v) &&
-      Object.values(state.answers).every((a) => !a.status && !a.notes && !a.score && !a.justification) &&
-      Object.values(state.veto).every((v) => !v.ticked && !v.description);
+      Object.values(state.answers).every((a) => !a.status && !a.notes && !a.score && !a.justification && !(a.photos && a.photos.length)) &&
+      Object.values(state.veto).every((v) => !v.ticked && !v.description && !(v.photos && v.photos.length));
+  }
+
+  // ---- who scores (the assessor on this device) ---------------------------
+
+  function assessorName() {
+    const input = $('[data-assessor]');
+    return input ? input.value.trim() : '';
+  }
+
+  /** Stamps by/at on the answer or veto item the event changed (runs before onInput). */
+  function stampAnswer(event) {
+    const target = event.target;
+    let entry = null;
+    if (target.hasAttribute('data-veto') || target.hasAttribute('data-veto-description')) {
+      entry = vetoEntry(target.getAttribute('data-veto') || target.getAttribute('data-veto-description'));
+    } else if (target.hasAttribute('data-field')) {
+      entry = answer(target.closest('[data-criterion]').getAttribute('data-criterion'));
+    } else if (target.hasAttribute('data-photo')) {
+      return;
+    }
+    if (entry) stamp(entry);
+  }
+
+  function stamp(entry) {
+    const name = assessorName();
+    entry.at = new Date().toISOString();
+    if (name) {
+      entry.by = name;
+      if (!current.assessors.includes(name)) current.assessors.push(name);
+    } else {
+      delete entry.by;
+    }
+  }
+
+  function setupAssessor() {
+    const input = $('[data-assessor]');
+    if (!input) return;
+    try {
+      input.value = localStorage.getItem(ASSESSOR_KEY) || '';
+    } catch (_) { /* not remembered */ }
+    input.addEventListener('input', () => {
+      try {
+        localStorage.setItem(ASSESSOR_KEY, input.value.trim());
+      } catch (_) { /* not remembered */ }
+    });
+  }
+
+  // ---- photos -------------------------------------------------------------
+
+  /** One photo block per criterion row and veto item; kept out of the row builders. */
+  function addPhotoControls() {
+    const block = (key, label) => h('div', { class: 'photos', 'data-photos': key },
+      h('span', { class: 'file-button photo-add' },
+        h('input', { type: 'file', id: `photo-${key}`, accept: 'image/*', capture: 'environment', multiple: true, 'data-photo': '', 'aria-label': label }),
+        h('label', { class: 'button button-small', for: `photo-${key}` }, '添加照片')),
+      h('div', { class: 'photo-thumbs' }));
+    for (const c of criteria) {
+      const row = $(`[data-criterion="${c.id}"] .criterion-answer`) || $(`[data-criterion="${c.id}"]`);
+      row.append(block('c-' + c.id, `为第 ${c.index + 1} 项添加照片`));
+    }
+    for (const [i, item] of (((rubric.veto && rubric.veto.items) || []).entries())) {
+      const el = $(`[data-veto-item="${item.id}"]`);
+      if (el) el.append(block('v-' + item.id, `为第 ${i + 1} 个不合格项添加照片`));
+    }
+  }
+
+  function photoOwner(el) {
+    const row = el.closest('[data-criterion]');
+    if (row) return answer(row.getAttribute('data-criterion'));
+    const veto = el.closest('[data-veto-item]');
+    return veto ? vetoEntry(veto.getAttribute('data-veto-item')) : null;
+  }
+
+  async function addPhotos(event) {
+    const input = event.target;
+    const files = Array.from(input.files || []);
+    input.value = '';
+    const owner = photoOwner(input);
+    if (!owner || files.length === 0) return;
+    let added = 0;
+    for (const file of files) {
+      let photo;
+      try {
+        photo = await P.prepare(file);
+      } catch (error) {
+        if (!(error instanceof P.PhotoError)) throw error;
+        say(error.message, 'error');
+        continue;
+      }
+      const pid = P.newId();
+      current.photos[pid] = { type: photo.type, width: photo.width, height: photo.height, bytes: photo.bytes, caption: file.name.replace(/\.[^.]*$/, '').slice(0, 200), added_at: new Date().toISOString(), by: assessorName() };
+      blobs.set(pid, photo.blob);
+      pending.add(pid);
+      photoUrls.set(pid, await P.dataUrl(photo.blob));
+      owner.photos = (owner.photos || []).concat(pid);
+      added++;
+    }
+    if (added === 0) return;
+    stamp(owner);
+    renderPhotos();
+    changed();
+    say(`已添加 ${added} 张照片（已压缩为长边不超过 ${P.MAX_SIDE} 像素的 JPEG）。`);
+  }
+
+  function removePhoto(button) {
+    const pid = button.getAttribute('data-photo-remove');
+    if (!window.confirm('确定要删除这张照片吗？删除后无法恢复（已导出的文件中仍有）。')) return;
+    const owner = photoOwner(button);
+    if (owner && owner.photos) owner.photos = owner.photos.filter((id) => id !== pid);
+    delete current.photos[pid];
+    blobs.delete(pid);
+    pending.delete(pid);
+    photoUrls.delete(pid);
+    renderPhotos();
+    changed();
+    say('已删除照片。');
+  }
+
+  /** Thumbnails of every row from the state. */
+  function renderPhotos() {
+    const thumbs = (list, where) => (list || []).filter((pid) => photoUrls.has(pid)).map((pid, i) => {
+      const meta = current.photos[pid] || {};
+      return h('figure', { class: 'photo-thumb' },
+        h('img', { src: photoUrls.get(pid), alt: `${where}照片 ${i + 1}${meta.caption ? '：' + meta.caption : ''}`, 'data-photo-thumb': pid, width: 96, height: Math.max(1, Math.round(96 * (meta.height || 1) / (meta.width || 1))) }),
+        h('figcaption', {}, meta.by ? `${meta.by} 拍摄` : '',
+          h('button', { type: 'button', class: 'link-button', 'data-photo-remove': pid, 'aria-label': `删除${where}照片 ${i + 1}` }, '删除')));
+    });
+    for (const c of criteria) {
+      const box = $(`[data-photos="c-${c.id}"] .photo-thumbs`);
+      if (box) fill(box, thumbs((state.answers[c.id] || {}).photos, `第 ${c.index + 1} 项`));
+    }
+    for (const item of (rubric.veto && rubric.veto.items) || []) {
+      const box = $(`[data-photos="v-${item.id}"] .photo-thumbs`);
+      if (box) fill(box, thumbs((state.veto[item.id] || {}).photos, '不合格项'));
+    }
+  }
+
+  function onPhotoClick(event) {
+    const remove = event.target.closest('[data-photo-remove]');
+    if (remove) removePhoto(remove);
   }
 
   // ---- toolbar actions ----------------------------------------------------
 
-  function newAssessment() {
-    if (!isEmpty() && !window.confirm('确定要新建评估吗？当前评估的所有内容将被清空且无法恢复。如需保留，请先导出 JSON 文件。')) return;
+  /** Starts another assessment; the open one stays in the workspace. */
+  async function newAssessment() {
+    if (!storageOk && !isEmpty() && !window.confirm('此浏览器不能在本机保存评估：新建将清空当前评估且无法恢复。如需保留，请先导出 JSON 文件。确定新建吗？')) return;
+    if (saving) await saving;
+    const kept = !isEmpty() && storageOk;
+    current = freshRecord();
+    blobs.clear();
+    pending.clear();
+    photoUrls.clear();
     state = X.emptyState(rubric);
     fillForm();
-    save();
-    say('已新建评估。');
+    renderPhotos();
+    rememberCurrent();
+    setText('[data-saved]', storageOk ? '新的评估：有改动时自动保存在本机' : '');
+    say(kept ? h('span', {}, '已新建评估。之前的评估已保存，可在', h('a', { href: workspaceUrl }, '评估工作台'), '中打开。') : '已新建评估。');
     $('[data-header]') && $('[data-header]').focus();
   }
 
@@ -345,8 +595,13 @@
     return ['评估', rubric.id, org, date].filter(Boolean).join('-');
   }
 
-  function exportJson() {
-    const out = X.toExport(rubric, state, new Date().toISOString());
+  async function exportJson() {
+    const photos = {};
+    for (const [pid, meta] of Object.entries(current.photos)) {
+      if (blobs.has(pid)) photos[pid] = Object.assign({}, meta, { data: await W.blobToBase64(blobs.get(pid)) });
+    }
+    const now = new Date().toISOString();
+    const out = X.toExport(rubric, state, now, Object.assign({}, current, { updated_at: now, photos: photos }));
     if (!out.ok) {
       const first = out.problems[0];
       say(h('span', {}, `无法导出：有 ${out.problems.length} 项“基本符合”的得分或理由需要先补全，例如第 ${criteria.find((c) => c.id === first.criterion).index + 1} 项：${first.message}。`), 'error');
@@ -356,7 +611,7 @@
       return;
     }
     download(fileStem() + '.json', 'application/json', JSON.stringify(out.data, null, 2) + '\n');
-    say('已导出 JSON 文件。');
+    say('已导出 JSON 文件（含评分表和照片，可在任何电脑的评估工作台打开）。');
   }
 
   function exportCsv() {
@@ -364,25 +619,40 @@
     say('已导出 CSV 文件（可用 Excel 打开）。');
   }
 
+  /** Opens a file as another assessment of the workspace; the open one is kept. */
   async function importJson(event) {
     const input = event.target;
     const file = input.files && input.files[0];
     input.value = '';
     if (!file) return;
-    const text = await file.text();
-    const parsed = X.parseImport(text, rubric);
-    if (!parsed.ok) {
-      say(`导入失败：${parsed.message}当前评估未作任何更改。`, 'error');
+    if (!storageOk) {
+      const parsed = X.parseImport(file.size > X.MAX_FILE_BYTES ? '' : await file.text(), rubric, file.size);
+      if (!parsed.ok) {
+        say(`导入失败：${parsed.message}当前评估未作任何更改。`, 'error');
+        return;
+      }
+      if (!isEmpty() && !window.confirm(`导入“${file.name}”将替换当前评估的全部内容（此浏览器不能在本机另存），确定吗？`)) {
+        say('已取消导入，当前评估未作任何更改。');
+        return;
+      }
+      await apply(Object.assign(W.documentFrom(parsed.doc, parsed.doc.id || X.newId()), { photos: parsed.doc.photos }));
+      fillForm();
+      renderPhotos();
+      say(`已导入“${file.name}”。`);
       return;
     }
-    if (!isEmpty() && !window.confirm(`导入“${file.name}”将替换当前评估的全部内容，确定吗？`)) {
-      say('已取消导入，当前评估未作任何更改。');
+    if (saving) await saving;
+    const read = await W.fromFile(file, { rubric: rubric, rubrics: [rubric] });
+    if (!read.ok) {
+      say(`导入失败：${read.message}当前评估未作任何更改。`, 'error');
       return;
     }
-    state = parsed.state;
+    const kept = !isEmpty();
+    await apply(await W.get(read.id));
     fillForm();
-    save();
-    say(`已导入“${file.name}”。`);
+    renderPhotos();
+    say(h('span', {}, `已导入“${file.name}”，作为一份评估保存${read.renamed ? '（本机已有同一编号的评估，已另存为新的一份）' : ''}。`,
+      kept ? ['原来的评估仍在', h('a', { href: workspaceUrl }, '评估工作台'), '中。'] : ''));
   }
 
   // ---- compare ------------------------------------------------------------
@@ -453,8 +723,17 @@
   // ---- start --------------------------------------------------------------
 
   fill($('#assess-form'), buildHeader(), h('div', { class: 'criteria' }, buildCriteria()), buildVeto());
+  addPhotoControls();
+  // Stamps who/when first, then onInput stores the value and saves.
+  $('#assess-form').addEventListener('input', stampAnswer);
+  $('#assess-form').addEventListener('change', stampAnswer);
   $('#assess-form').addEventListener('input', onInput);
   $('#assess-form').addEventListener('change', onInput);
+  $('#assess-form').addEventListener('change', (event) => {
+    if (event.target.hasAttribute('data-photo')) addPhotos(event);
+  });
+  $('#assess-form').addEventListener('click', onPhotoClick);
+  setupAssessor();
   $('#assess-form').addEventListener('click', onClick);
   $('#assess-form').addEventListener('submit', (event) => event.preventDefault());
   $('[data-action="new"]').addEventListener('click', newAssessment);
@@ -470,9 +749,11 @@
   $('#compare-all').addEventListener('change', renderCompare);
   window.addEventListener('hashchange', viewFromHash);
 
-  load();
-  fillForm();
-  renderCompare();
-  viewFromHash();
-  app.setAttribute('data-ready', '');
+  load().catch(() => setText('[data-saved]', '读取本机保存的评估失败，请及时导出 JSON 文件')).then(() => {
+    fillForm();
+    renderPhotos();
+    renderCompare();
+    viewFromHash();
+    app.setAttribute('data-ready', '');
+  });
 })();

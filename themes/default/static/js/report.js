@@ -132,6 +132,8 @@
       ),
     );
 
+    const photos = photoSection(ctx);
+
     const signatures = h('section', { class: 'signatures', 'aria-label': '签字' },
       ['督导(组)员签字', '被督导机构负责人签字', '日期'].map((label) => h('p', {}, label + '：', h('span', { class: 'sign-line' }))));
 
@@ -140,8 +142,32 @@
         h('h2', { id: 'report-title' }, '差距报告'),
         h('p', { class: 'report-rubric' }, rubric.title + (rubric.label ? `（${rubric.label}）` : '')),
         headerTable(rubric, state)),
-      summary, veto, lost, record, signatures,
+      summary, veto, lost, record, photos, signatures,
       h('p', { class: 'report-foot' }, `由 dudao 在本机生成，评分表内容校验值 ${rubric.content_hash.slice(0, 19)}…`));
+  }
+
+  /** 照片证据: every photo of the assessment under its criterion or veto item (ctx.photos: id → data: URL). */
+  function photoSection(ctx) {
+    const urls = ctx.photos;
+    if (!urls || urls.size === 0) return null;
+    const { rubric, state, result } = ctx;
+    const groups = [];
+    for (const c of result.criteria) {
+      const list = ((state.answers[c.id] || {}).photos || []).filter((pid) => urls.has(pid));
+      if (list.length) groups.push({ key: c.id, title: `第 ${c.index + 1} 项：${c.text}`, list: list });
+    }
+    ((rubric.veto && rubric.veto.items) || []).forEach((item, i) => {
+      const list = ((state.veto[item.id] || {}).photos || []).filter((pid) => urls.has(pid));
+      if (list.length) groups.push({ key: 'veto-' + item.id, title: `不合格项 ${i + 1}：${item.text}`, list: list });
+    });
+    if (groups.length === 0) return null;
+    return h('section', { class: 'report-photos', 'aria-labelledby': 'report-photos-title' },
+      h('h3', { id: 'report-photos-title' }, '照片证据'),
+      groups.map((g) => h('div', { class: 'photo-group', 'data-report-photos': g.key },
+        h('p', { class: 'where' }, g.title),
+        h('div', { class: 'photo-row' }, g.list.map((pid, i) => h('figure', {},
+          h('img', { src: urls.get(pid), alt: `${g.title.slice(0, 40)} 照片 ${i + 1}`, 'data-report-photo': pid }),
+          h('figcaption', {}, `照片 ${i + 1}`)))))));
   }
 
   function side(name, result) {
