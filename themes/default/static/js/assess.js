@@ -223,7 +223,10 @@
     setText('[data-answered]', `已评 ${result.answered} / ${result.count} 项`);
     setText('[data-provisional]', result.complete ? '评分已完成。' : `尚有 ${result.count - result.answered} 项未完成，结果为暂定。`);
 
-    R.renderReport($('#report-body'), { rubric, state, result, indicators, root, photos: photoUrls });
+    R.renderReport($('#report-body'), {
+      rubric, state, result, indicators, root, photos: photoUrls,
+      rectification: current.rectification, outcomeUrl: `${root}assessments/outcome/index.html#assessment=${current.id}`,
+    });
   }
 
   function bandRule(band) {
@@ -716,8 +719,16 @@
     app.setAttribute('data-view', view);
   }
 
+  /** #report, #compare, #form; #criterion-ID (the gap report's links) opens the form at that row. */
   function viewFromHash() {
-    showView(location.hash.replace(/^#/, '') || 'form');
+    const hash = location.hash.replace(/^#/, '');
+    const row = /^criterion-/.test(hash) ? document.getElementById(hash) : null;
+    showView(row ? 'form' : hash || 'form');
+    if (row) {
+      row.scrollIntoView({ block: 'center' });
+      const input = row.querySelector('input[type=radio]:checked') || row.querySelector('input[type=radio]');
+      if (input) input.focus({ preventScroll: true });
+    }
   }
 
   // ---- start --------------------------------------------------------------
