@@ -12,6 +12,7 @@
 
 mod api;
 mod assess;
+mod outcome;
 mod coverage;
 mod evidence;
 mod home;
@@ -57,6 +58,7 @@ pub const PAGE_FAMILIES: &[PageFamily] = &[
     evidence::render_requirements,
     evidence::render_api,
     assess::render,
+    outcome::render,
     office_exports,
     coverage::render,
     tailor::render_choose,
