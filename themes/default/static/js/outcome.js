@@ -427,7 +427,8 @@
       const ef = findings(earlier);
       if (ef.ok) for (const item of ef.items) earlierItems.set(item.id, item);
     }
-    const criteria = new Map(S.evaluate(doc.rubric, doc).criteria.map((c) => [c.id, c]));
+    const evaluated = S.evaluate(doc.rubric, doc);
+    const criteria = new Map(evaluated.criteria.map((c) => [c.id, c]));
     const rows = of.items.map((id) => {
       const kind = id.startsWith('v-') ? 'veto' : 'criterion';
       const sourceId = id.slice(2);
@@ -435,9 +436,11 @@
       let state;
       let now;
       if (kind === 'veto') {
+        // Not ticked counts as gone only once the 复查 has started scoring.
         const ticked = has(doc.veto, sourceId) && doc.veto[sourceId].ticked === true;
-        state = ticked ? 'open' : 'closed';
-        now = ticked ? '仍存在' : '本次未发现';
+        const looked = has(doc.veto, sourceId) || evaluated.answered > 0;
+        state = ticked ? 'open' : looked ? 'closed' : 'unchecked';
+        now = ticked ? '仍存在' : looked ? '本次未发现' : '未检查';
       } else {
         const c = criteria.get(sourceId);
         if (!c || c.status === 'unanswered') {
