@@ -22,6 +22,7 @@ mod qr;
 mod rubrics;
 mod tailor;
 pub mod theme;
+mod workspace;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -63,6 +64,7 @@ pub const PAGE_FAMILIES: &[PageFamily] = &[
     coverage::render,
     tailor::render_choose,
     tailor::render_tailor,
+    workspace::render,
     api::render,
     search_index,
 ];

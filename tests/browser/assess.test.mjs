@@ -9,11 +9,14 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { SITE, launch, pageUrl, forbidNetwork } from './helpers.mjs';
+import { SITE, BIN, launch, pageUrl, forbidNetwork } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 const ASSESS = 'rubrics/annex-1/assess/';
+const OTHER = JSON.parse(execFileSync(BIN, ['dump'], { encoding: 'utf8' })).rubrics.find((r) => r.id === 'annex-2');
+/** Autosave is asynchronous (IndexedDB): wait until the last write landed. */
+const saved = (page) => page.waitForSelector('#assess-app[data-ready]:not([data-saving])');
 
 let browser;
 let server;
@@ -250,12 +253,13 @@ test('a ticked veto item forces 不合格 at 100 points and the page says why', 
   await finish(run);
 });
 
-test('answers survive a reload (localStorage), per rubric', async () => {
+test('answers survive a reload (the workspace, IndexedDB), per rubric', async () => {
   const run = await open();
   const { page } = run;
   await fillSample(page);
   await page.check('[data-veto="serious-violation"]');
   const before = await snapshot(page);
+  await saved(page);
   await page.reload();
   await page.waitForSelector('#assess-app[data-ready]');
   assert.deepEqual(await snapshot(page), before);
@@ -267,7 +271,7 @@ test('answers survive a reload (localStorage), per rubric', async () => {
   await finish(run);
 });
 
-test('export → 新建评估 (asks first) → import restores the assessment exactly', async () => {
+test('export → 新建评估 (keeps the old one) → import restores the assessment exactly', async () => {
   const run = await open();
   const { page, dialogs } = run;
   await fillSample(page);
@@ -276,24 +280,30 @@ test('export → 新建评估 (asks first) → import restores the assessment ex
   assert.match(exported.name, /^评估-annex-1-某市职业技能评价中心-\d{4}-\d\d-\d\d\.json$/);
   const data = JSON.parse(exported.text);
   assert.equal(data.format, 'dudao-assessment');
-  assert.equal(data.version, 1);
+  assert.equal(data.version, 2);
   assert.equal(data.rubric.id, 'annex-1');
+  assert.equal(data.rubric.title, '技能人才评价活动现场质量督导评分表', 'the whole rubric travels with the file');
   assert.match(data.rubric.content_hash, /^sha256:[0-9a-f]{64}$/);
   assert.equal(data.totals.total, Number(before.total));
-  assert.deepEqual(data.answers.plan, { status: 'partial', score: 2.5, justification: '方案缺少突发事件应急预案' });
+  const { at, ...plan } = data.answers.plan;
+  assert.deepEqual(plan, { status: 'partial', score: 2.5, justification: '方案缺少突发事件应急预案' });
+  assert.ok(!Number.isNaN(Date.parse(at)), 'each answer records when it was set');
 
+  await saved(page);
   await page.click('[data-action="new"]');
-  assert.equal(dialogs.length, 1);
-  assert.match(dialogs[0], /确定要新建评估吗/);
+  assert.equal(dialogs.length, 0, 'nothing is lost, so nothing to ask');
+  assert.match(await page.textContent('#assess-message'), /之前的评估已保存/);
   assert.equal(await total(page), '0');
   assert.equal(await page.inputValue('[data-header="被督导机构名称"]'), '');
 
   const message = await importFile(page, exported.path);
   assert.match(message.text, /已导入/);
   assert.deepEqual(await snapshot(page), before);
+  await saved(page);
   await page.reload();
   await page.waitForSelector('#assess-app[data-ready]');
   assert.deepEqual(await snapshot(page), before, 'the import was autosaved');
+  assert.equal(await page.evaluate(async () => (await DudaoWorkspace.list()).length), 2, 'the first and the imported assessment are both kept (the empty new one was never changed, so never stored)');
   await finish(run);
 });
 
@@ -303,21 +313,23 @@ test('bad imports are refused with a Chinese reason and change nothing', async (
   await fillSample(page);
   const good = JSON.parse((await download(page, 'export-json')).text);
   const before = await snapshot(page);
-  const stored = await page.evaluate(() => localStorage.getItem('dudao.assessment.annex-1'));
+  await saved(page);
+  const storedNow = () => page.evaluate(async () => JSON.stringify(await Promise.all((await DudaoWorkspace.list()).map((s) => DudaoWorkspace.get(s.id)))));
+  const stored = await storedNow();
 
   const variant = (mutate) => {
     const copy = structuredClone(good);
     mutate(copy);
     return JSON.stringify(copy);
   };
-  const annex2 = JSON.stringify({ ...good, rubric: { ...good.rubric, id: 'annex-2' } });
+  const annex2 = JSON.stringify({ ...good, rubric: OTHER });
   const cases = [
     ['malformed', '{"format": "dudao-assessment", "version": 1, ', /文件格式错误：不是有效的 JSON/],
-    ['wrong rubric', annex2, /评分表“annex-2”的评估，不能导入/],
-    ['wrong version', variant((d) => { d.version = 2; }), /不支持的文件版本“2”/],
+    ['wrong rubric', annex2, /评分表“职业技能等级认定机构命题质量专项督导评分表”（示例）的评估，不能导入到当前评分表“技能人才评价活动现场质量督导评分表”/],
+    ['wrong version', variant((d) => { d.version = 3; }), /不支持的文件版本 3/],
     ['out of range', variant((d) => { d.answers.plan.score = 3; }), /得分 3 超出范围/],
     ['tampered total', variant((d) => { d.totals.total = 100; }), /合计与评分不一致.*可能被修改过/],
-    ['changed rubric', variant((d) => { d.rubric.content_hash = 'sha256:' + '0'.repeat(64); }), /评分表版本与当前页面不一致/],
+    ['changed rubric', variant((d) => { d.rubric.content_hash = 'sha256:' + '0'.repeat(64); }), /内容校验值（content_hash）不符/],
   ];
   for (const [name, text, reason] of cases) {
     const file = path.join(tmp, `bad-${name.replace(/ /g, '-')}.json`);
@@ -329,7 +341,7 @@ test('bad imports are refused with a Chinese reason and change nothing', async (
     assert.match(message.text, /当前评估未作任何更改/, name);
     assert.equal(await page.getAttribute('#assess-message', 'role'), 'alert');
     assert.deepEqual(await snapshot(page), before, `${name}: nothing changed`);
-    assert.equal(await page.evaluate(() => localStorage.getItem('dudao.assessment.annex-1')), stored, `${name}: storage untouched`);
+    assert.equal(await storedNow(), stored, `${name}: storage untouched`);
   }
   await finish(run);
 });
@@ -436,10 +448,10 @@ test('compare two exports: per-row differences and the total change', async () =
   assert.equal(await page.$$eval('[data-compare-row]', (trs) => trs.length), 42);
   // A file of another rubric is refused on its side.
   const other = path.join(tmp, 'other.json');
-  await writeFile(other, JSON.stringify({ ...JSON.parse(march.text), rubric: { id: 'annex-2' } }));
+  await writeFile(other, JSON.stringify({ ...JSON.parse(march.text), rubric: OTHER }));
   await page.setInputFiles('[data-compare="b"]', other);
   await page.waitForFunction(() => document.querySelector('[data-compare-status="b"]').getAttribute('data-kind') === 'error');
-  assert.match(await page.textContent('[data-compare-status="b"]'), /annex-2/);
+  assert.match(await page.textContent('[data-compare-status="b"]'), /职业技能等级认定机构命题质量专项督导评分表/);
   await finish(run);
 });
 

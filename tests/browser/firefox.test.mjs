@@ -9,8 +9,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import puppeteer from 'puppeteer-core';
-import { pageUrl } from './helpers.mjs';
+import { BIN, pageUrl } from './helpers.mjs';
 
 const FIREFOX = '/usr/bin/firefox-esr';
 const skip = existsSync(FIREFOX) ? false : `${FIREFOX} is missing (scripts/install-test-deps installs firefox-esr)`;
@@ -107,3 +110,38 @@ for (const relative of ['rubrics/annex-1/checklist/', 'tailor/']) {
     await page.close();
   });
 }
+
+test('the workspace opens an assessment file for a rubric the site lacks, and it scores, from file:// in Firefox', { skip }, async () => {
+  // IndexedDB works from file:// in Firefox ESR (one store for every file:// page), so the workspace does too.
+  const require = createRequire(import.meta.url);
+  const X = require('../../themes/default/static/js/exchange.js');
+  const M = require('../../themes/default/static/js/tailor-model.js');
+  const rubric = JSON.parse(execFileSync(BIN, ['dump'], { encoding: 'utf8' })).rubrics.find((r) => r.id === 'annex-1');
+  rubric.title = '火狐测试定制评分表';
+  rubric.content_hash = M.contentHash(rubric);
+  const state = X.emptyState(rubric);
+  state.answers.licences = { status: 'full', by: '李四' };
+  const data = X.toExport(rubric, state, '2025-03-18T08:00:00.000Z', { assessors: ['李四'] }).data;
+  const file = path.join(profile, 'firefox-assessment.json');
+  writeFileSync(file, JSON.stringify(data));
+
+  const { page, check } = await openPage('assessments/');
+  await page.waitForSelector('#workspace-app[data-ready]');
+  await (await page.$('input[type=file][data-open-assessment]')).uploadFile(file);
+  await page.waitForSelector(`[data-assessment-id="${data.id}"]`);
+  assert.match(await page.$eval('#workspace-message', (el) => el.textContent), /已打开/);
+  await check();
+  const href = await page.$eval(`[data-assessment-id="${data.id}"] a.button-primary`, (a) => a.href);
+  assert.match(href, /assessments\/form\/index\.html#assessment=/);
+  await page.goto(href, { waitUntil: 'load' });
+  await page.waitForSelector('#assess-app[data-ready]');
+  assert.match(await page.$eval('h1', (el) => el.textContent), /火狐测试定制评分表/);
+  assert.equal(await page.$eval('[data-total]', (el) => el.textContent.trim()), '1');
+  await (await page.$('[data-criterion="plan"] input[value=full]')).click();
+  await page.waitForFunction(() => document.querySelector('[data-total]').textContent.trim() === '4');
+  await page.waitForSelector('#assess-app[data-ready]:not([data-saving])');
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('#assess-app[data-ready]');
+  assert.equal(await page.$eval('[data-total]', (el) => el.textContent.trim()), '4', 'kept in IndexedDB across reloads');
+  await page.close();
+});

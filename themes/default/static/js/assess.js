@@ -402,8 +402,9 @@
     rememberCurrent();
   }
 
+  /** Own keys only, into a map without prototype: a header field named `__proto__` stays text. */
   function pick(object, keys) {
-    const out = {};
+    const out = Object.create(null);
     if (object && typeof object === 'object') {
       for (const key of keys) if (Object.prototype.hasOwnProperty.call(object, key)) out[key] = object[key];
     }
@@ -544,7 +545,7 @@
     const thumbs = (list, where) => (list || []).filter((pid) => photoUrls.has(pid)).map((pid, i) => {
       const meta = current.photos[pid] || {};
       return h('figure', { class: 'photo-thumb' },
-        h('img', { src: photoUrls.get(pid), alt: `${where}照片 ${i + 1}${meta.caption ? '：' + meta.caption : ''}`, 'data-photo-thumb': pid, width: 96, height: Math.max(1, Math.round(96 * (meta.height || 1) / (meta.width || 1))) }),
+        h('img', { src: photoUrls.get(pid), loading: 'lazy', decoding: 'async', alt: `${where}照片 ${i + 1}${meta.caption ? '：' + meta.caption : ''}`, 'data-photo-thumb': pid, width: 96, height: Math.max(1, Math.round(96 * (meta.height || 1) / (meta.width || 1))) }),
         h('figcaption', {}, meta.by ? `${meta.by} 拍摄` : '',
           h('button', { type: 'button', class: 'link-button', 'data-photo-remove': pid, 'aria-label': `删除${where}照片 ${i + 1}` }, '删除')));
     });

@@ -182,8 +182,24 @@
       groups.map((g) => h('div', { class: 'photo-group', 'data-report-photos': g.key },
         h('p', { class: 'where' }, g.title),
         h('div', { class: 'photo-row' }, g.list.map((pid, i) => h('figure', {},
-          h('img', { src: urls.get(pid), alt: `${g.title.slice(0, 40)} 照片 ${i + 1}`, 'data-report-photo': pid }),
+          photoImage(urls.get(pid), pid, `${g.title.slice(0, 40)} 照片 ${i + 1}`),
           h('figcaption', {}, `照片 ${i + 1}`)))))));
+  }
+
+  /**
+   * The report is redrawn on every change; its photos are not. Setting a
+   * data: URL of a few hundred KB as src costs about a millisecond per
+   * photo, so each image element is made once and moved into the new report.
+   */
+  const photoImages = new Map();
+  function photoImage(url, pid, alt) {
+    const key = `${pid}\n${alt}`;
+    let img = photoImages.get(key);
+    if (!img || img.getAttribute('src') !== url) {
+      img = h('img', { src: url, loading: 'lazy', decoding: 'async', alt: alt, 'data-report-photo': pid });
+      photoImages.set(key, img);
+    }
+    return img;
   }
 
   function side(name, result) {

@@ -1,0 +1,54 @@
+//! `assessments/`: the workspace (评估工作台) that lists every assessment kept
+//! in the browser, opens files, merges a team's files; and
+//! `assessments/form/`: the scoring form for a stored assessment whose
+//! rubric is not one of this site's (tailored elsewhere, or an older version
+//! of a bundled rubric). The browser code does the work
+//! (static/js/workspace.js, workspace-page.js, workspace-form.js; see
+//! docs/assessment.md); the pages embed this site's rubrics, so that version
+//! 1 files and localStorage entries, which only name their rubric, can be
+//! read, and so that an assessment opens on its rubric's own assess page
+//! when the site has it.
+
+use minijinja::context;
+use minijinja::value::Serde;
+
+use super::{Output, Site};
+use crate::diagnostic::Diagnostics;
+
+pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+    let rubrics = &site.project.rubrics;
+    site.page(
+        output,
+        "assessments/",
+        "assessments.html",
+        "assessments",
+        context! { site_rubrics => Serde(rubrics) },
+    )?;
+
+    // The assess page frame; workspace-form.js writes the stored
+    // assessment's own rubric into #rubric-data before assess.js starts.
+    let stand_in = serde_json::json!({
+        "id": "stored",
+        "title": "已保存的评估",
+        "label": null,
+        "kind": "derived",
+        "total": 100,
+        "scoring_rule": "“符合”满分，“基本符合”酌情给分，“不符合”0分",
+        "header_fields": [],
+        "has_stages": false,
+        "stages": [],
+        "veto": null,
+        "bands": [],
+        "notes": [],
+        "editorial_notes": [],
+        "content_hash": "",
+    });
+    let titles = super::assess::indicator_titles(&site.project.catalogue.indicators);
+    site.page(
+        output,
+        "assessments/form/",
+        "assessment-form.html",
+        "assess",
+        context! { rubric => Serde(&stand_in), indicators => Serde(&titles) },
+    )
+}
