@@ -12,12 +12,12 @@
 
 mod api;
 mod assess;
-mod outcome;
 mod coverage;
 mod evidence;
 mod home;
 mod indicators;
 pub mod markdown;
+mod outcome;
 mod qr;
 mod rubrics;
 mod tailor;
