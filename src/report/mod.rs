@@ -193,7 +193,7 @@ pub fn documents(a: &Assessment) -> Result<(Vec<Document>, Vec<String>), String>
     let mut out = Vec::new();
     for kind in [Kind::Opinion, Kind::Notice] {
         let blocks = blocks::blocks(kind, &f);
-        let parts = docx::parts(kind, &f.institution, &blocks);
+        let parts = docx::parts(&blocks);
         let bytes = docx::docx(&parts).map_err(|e| format!("cannot zip the .docx: {e}"))?;
         out.push(Document {
             name: file_name(kind, &f, "docx"),

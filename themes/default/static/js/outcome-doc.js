@@ -288,26 +288,21 @@
       '</w:styles>';
   }
 
-  function coreXml(kind, f) {
-    return XML_HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">' +
-      `<dc:title>${xesc(TITLES[kind])}</dc:title><dc:subject>${xesc(f.institution)}</dc:subject><dc:creator>dudao</dc:creator><dc:language>zh-CN</dc:language></cp:coreProperties>`;
-  }
-
   const CONTENT_TYPES = XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
     '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
     '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>' +
     '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>' +
     '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>' +
-    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>';
+    '</Types>';
   const PACKAGE_RELS = XML_HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>' +
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>';
+    '</Relationships>';
   const DOCUMENT_RELS = XML_HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>' +
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>' +
     '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>';
-  const SETTINGS = XML_HEAD + `<w:settings ${W_NS}><w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>`;
+  const SETTINGS = XML_HEAD + `<w:settings ${W_NS}><w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/></w:settings>`;
   const FOOTER = XML_HEAD + `<w:ftr ${W_NS}><w:p><w:pPr><w:pStyle w:val="DocFooter"/></w:pPr><w:r><w:t xml:space="preserve">第 </w:t></w:r>` +
     '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>' +
     '<w:r><w:t xml:space="preserve"> 页</w:t></w:r></w:p></w:ftr>';
@@ -317,7 +312,6 @@
     return [
       { name: '[Content_Types].xml', data: CONTENT_TYPES },
       { name: '_rels/.rels', data: PACKAGE_RELS },
-      { name: 'docProps/core.xml', data: coreXml(kind, f) },
       { name: 'word/_rels/document.xml.rels', data: DOCUMENT_RELS },
       { name: 'word/document.xml', data: documentXml(kind, f) },
       { name: 'word/styles.xml', data: stylesXml() },
