@@ -5,6 +5,7 @@
 //! [`load`] (files → raw structs) → [`validate`] (raw → [`model`], every
 //! problem collected as a [`diagnostic::Diagnostic`]) → render → write.
 
+pub mod assessment;
 pub mod config;
 pub mod diagnostic;
 pub mod evidence;
@@ -16,6 +17,7 @@ pub mod render;
 pub mod report;
 pub mod search;
 pub mod serve;
+pub mod summary;
 pub mod validate;
 pub mod write;
 

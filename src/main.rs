@@ -89,6 +89,20 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Summarise many exported assessment files (督导汇总) into one directory.
+    ///
+    /// Reads version-2 assessment files (and every *.json under the
+    /// directories given), lists the refused ones with the reason, and writes
+    /// index.html (a static page, no JavaScript), summary.xlsx, summary.csv
+    /// and summary.json (schema in docs/summary.md) into --output.
+    Summarize {
+        /// Assessment files or directories holding them.
+        #[arg(required = true, value_name = "FILES_OR_DIRS")]
+        inputs: Vec<PathBuf>,
+        /// A new or empty directory (or one from an earlier summarize).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Create a new source file from an existing one.
     New {
         #[command(subcommand)]
@@ -216,6 +230,32 @@ fn main() -> ExitCode {
             output,
             force,
         } => report(&assessment, &output, force),
+        Command::Summarize { inputs, output } => {
+            match dudao::summary::write_output(&inputs, &output) {
+                Ok(summary) => {
+                    for r in &summary.files.refused {
+                        eprintln!("refused: {}: {}", r.file, r.reason);
+                    }
+                    for d in &summary.files.duplicates {
+                        eprintln!("duplicate: {}", d.file);
+                    }
+                    eprintln!(
+                        "wrote {}: {} assessment(s) from {} file(s), {} rubric(s); {} refused, {} duplicate(s)",
+                        output.display(),
+                        summary.files.accepted,
+                        summary.files.read,
+                        summary.rubrics.len(),
+                        summary.files.refused.len(),
+                        summary.files.duplicates.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Check { root, format } => check(&root, format),
         Command::Dump { root } => match dudao::load_project(&root) {
             Ok((project, warnings)) => {

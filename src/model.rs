@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A score in half points. Rubric points are multiples of 0.5, so integer
 /// halves make every sum exact (no 0.1 + 0.2 drift in subtotals).
@@ -58,6 +58,17 @@ impl fmt::Display for Points {
         } else {
             write!(f, "{}.5", self.0 / 2)
         }
+    }
+}
+
+/// Read back from the JSON (assessment files embed their rubric, see
+/// [`crate::assessment`]): any non-negative multiple of 0.5.
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        Points::from_f64(value).ok_or_else(|| {
+            serde::de::Error::custom(format!("{value} is not a non-negative multiple of 0.5"))
+        })
     }
 }
 
@@ -168,7 +179,7 @@ pub struct Footnote {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Published in the notice; text verbatim.
@@ -177,7 +188,8 @@ pub enum Kind {
     Derived,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rubric {
     pub id: String,
     pub title: String,
@@ -206,7 +218,8 @@ pub struct Rubric {
     pub content_hash: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Stage {
     pub id: String,
     pub title: Option<String>,
@@ -217,7 +230,8 @@ pub struct Stage {
 }
 
 /// A first-level row group of a rubric table (一级指标 column).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RubricGroup {
     pub id: String,
     pub title: String,
@@ -228,7 +242,8 @@ pub struct RubricGroup {
 }
 
 /// A second-level row of a rubric table (二级指标 column).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Row {
     pub id: String,
     pub title: String,
@@ -240,7 +255,8 @@ pub struct Row {
 }
 
 /// One 评分标准 line, scored 符合 / 基本符合 / 不符合.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Criterion {
     pub id: String,
     pub text: String,
@@ -249,21 +265,24 @@ pub struct Criterion {
     pub rationale: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Veto {
     pub title: String,
     pub intro: Option<String>,
     pub items: Vec<VetoItem>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VetoItem {
     pub id: String,
     pub text: String,
     pub rationale: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Band {
     /// `excellent`, `pass` or `fail`.
     pub id: String,

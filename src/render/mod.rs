@@ -20,6 +20,7 @@ pub mod markdown;
 mod outcome;
 mod qr;
 mod rubrics;
+mod summary;
 mod tailor;
 pub mod theme;
 mod workspace;
@@ -65,6 +66,7 @@ pub const PAGE_FAMILIES: &[PageFamily] = &[
     tailor::render_choose,
     tailor::render_tailor,
     workspace::render,
+    summary::render,
     api::render,
     search_index,
 ];
