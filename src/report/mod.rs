@@ -54,6 +54,12 @@ const EXPORT_HELP: &str = "export the assessment again from the browser (评估�
 /// documents can live without is tolerated (the browser does the same);
 /// what they cannot live without is an error naming the field.
 pub fn read_assessment(path: &Path) -> Result<Assessment, ReportError> {
+    // Everything a file must be (schema, the embedded rubric's hash and the
+    // rules of `dudao check`, totals equal to the answers) is checked by the
+    // reader `dudao summarize` uses; the documents then read their fields.
+    crate::assessment::Reader::new()
+        .read_path(path)
+        .map_err(|e| error(path, e.message, help_for(e.kind)))?;
     let size = std::fs::metadata(path)
         .map_err(|e| error(path, format!("cannot read the file: {e}"), ""))?
         .len();
@@ -79,6 +85,20 @@ pub fn read_assessment(path: &Path) -> Result<Assessment, ReportError> {
         )
     })?;
     assessment_from_value(path, value)
+}
+
+fn help_for(kind: crate::assessment::ErrorKind) -> &'static str {
+    use crate::assessment::ErrorKind::*;
+    match kind {
+        Io | TooLarge | NotJson | NotAssessment => {
+            "pass the .json file exported from the browser (评估工作台 › 导出)"
+        }
+        OldVersion => EXPORT_HELP,
+        FutureVersion => "this file was written by a newer dudao; update dudao",
+        Schema | Tampered | InvalidRubric => {
+            "export the assessment again from the browser; do not edit the file by hand"
+        }
+    }
 }
 
 fn assessment_from_value(path: &Path, value: Value) -> Result<Assessment, ReportError> {
@@ -216,7 +236,17 @@ pub fn run(
     force: bool,
 ) -> Result<(Vec<PathBuf>, Vec<String>), ReportError> {
     let assessment = read_assessment(input)?;
-    let (documents, warnings) = documents(&assessment).map_err(|m| error(input, m, ""))?;
+    write_documents(input, &assessment, output, force)
+}
+
+/// Writes the documents of `assessment` (read from `input`) into `output`.
+pub fn write_documents(
+    input: &Path,
+    assessment: &Assessment,
+    output: &Path,
+    force: bool,
+) -> Result<(Vec<PathBuf>, Vec<String>), ReportError> {
+    let (documents, warnings) = documents(assessment).map_err(|m| error(input, m, ""))?;
     std::fs::create_dir_all(output)
         .map_err(|e| error(output, format!("cannot create the directory: {e}"), ""))?;
     let paths: Vec<PathBuf> = documents.iter().map(|d| output.join(&d.name)).collect();

@@ -191,20 +191,21 @@ fn invalid_json_is_refused_with_its_line_and_column() {
 #[test]
 fn existing_documents_are_not_overwritten_without_force() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("a.json");
-    let value = doc(
+    let input = Path::new("a.json");
+    let a = assessment(doc(
         json!({"rules": {"status": "full"}, "files": {"status": "none"}}),
         json!({}),
         Value::Null,
-    );
-    std::fs::write(&input, value.to_string()).expect("write");
+    ));
     let out = dir.path().join("out");
-    let (paths, _) = run(&input, &out, false).expect("first run");
+    let (paths, _) = write_documents(input, &a, &out, false).expect("first run");
     assert_eq!(paths.len(), 4);
     std::fs::write(&paths[0], b"edited in Word").expect("edit");
-    let err = run(&input, &out, false).err().expect("second run refused");
+    let err = write_documents(input, &a, &out, false)
+        .err()
+        .expect("second run refused");
     assert!(err.message.contains("not overwritten"));
     assert_eq!(std::fs::read(&paths[0]).expect("read"), b"edited in Word");
-    run(&input, &out, true).expect("forced");
+    write_documents(input, &a, &out, true).expect("forced");
     assert_ne!(std::fs::read(&paths[0]).expect("read"), b"edited in Word");
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, launch } from './helpers.mjs';
-import { withVeto, scored } from './outcome-fixtures.mjs';
+import { withVeto, scored, retotal } from './outcome-fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const O = require('../../themes/default/static/js/outcome.js');
@@ -26,7 +26,7 @@ function cases() {
   const partial = scored({}, { 'serious-violation': { ticked: true } });
   partial.answers = { licences: { status: 'none', notes: '执照过期\n第二行 <b>&</b>' } };
   partial.header['被督导机构名称'] = '';
-  partial.totals = undefined;
+  retotal(partial);
   const tracked = withVeto();
   tracked.rectification = O.rectification(tracked, '2025-03-18T09:00:00.000Z');
   tracked.rectification.items[1].deadline = '2025-04-30';
@@ -99,7 +99,6 @@ const written = {};
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'dudao-outcome-'));
   for (const [name, doc] of Object.entries(cases())) {
-    if (doc.totals === undefined) delete doc.totals;
     const input = join(dir, `${name}.json`);
     writeFileSync(input, JSON.stringify(doc));
     const out = join(dir, name);
@@ -118,6 +117,18 @@ test('the CLI writes four files per assessment and warns about what a supervisor
   assert.match(written.partial.stderr, /warning: .*partial\.json: 被督导机构名称未填写。/);
   assert.match(written.partial.stderr, /不合格项第 1 项未填写行为描述。/);
   assert.match(written.tracked.stderr, /整改项 c-plan：整改期限 2025-03-01 早于督导日期 2025-03-18/);
+});
+
+test('the CLI refuses a hand-edited file, naming it and saying what to do', () => {
+  const edited = withVeto();
+  edited.totals.total = 99;
+  const input = join(dir, 'edited.json');
+  writeFileSync(input, JSON.stringify(edited));
+  const run = spawnSync(BIN, ['report', input, '--output', join(dir, 'edited')], { encoding: 'utf8' });
+  assert.equal(run.status, 1);
+  assert.ok(run.stderr.startsWith(`error: ${input}: `), run.stderr);
+  assert.match(run.stderr, /\n  help: export the assessment again from the browser/);
+  assert.equal(existsSync(join(dir, 'edited')), false);
 });
 
 test('CLI and browser give byte-identical HTML and .docx parts for every case', async () => {

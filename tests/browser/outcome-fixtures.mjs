@@ -19,6 +19,12 @@ function totals(rubric, doc) {
   return X.totals(rubric, S.evaluate(rubric, doc));
 }
 
+/** Recomputes `totals` after a test changed the answers (readers refuse stale totals). */
+export function retotal(doc) {
+  doc.totals = totals(doc.rubric, doc);
+  return doc;
+}
+
 /** Every criterion 符合 unless `answers` says otherwise. */
 export function scored(answers, veto, extra) {
   const doc = {
