@@ -231,6 +231,9 @@ test('a 复查 started from the assessment closes two of three items: 67%, the c
   assert.notEqual(followId, earlierId);
   assert.equal(await page.inputValue('[data-header="被督导机构名称"]'), '某市职业技能评价中心');
   assert.equal(await page.inputValue('[data-header="督导日期"]'), '');
+  // The form lists the 整改项 to check first, each linking to its row.
+  assert.deepEqual(await page.$$eval('[data-followup-check]', (lis) => lis.map((li) => li.getAttribute('data-followup-check'))), ['v-serious-violation', 'c-score-sheets', 'c-plan']);
+  assert.equal(await page.getAttribute('[data-followup-check="c-plan"] a', 'href'), '#criterion-plan');
 
   // The 复查: everything in order now except the plan, still 基本符合.
   await page.fill('[data-header="督导日期"]', '2025-06-18');
