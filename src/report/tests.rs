@@ -180,12 +180,11 @@ fn invalid_json_is_refused_with_its_line_and_column() {
     let path = dir.path().join("bad.json");
     std::fs::write(&path, "{\n  \"format\": ,\n}").expect("write");
     let err = read_assessment(&path).err().expect("refused");
-    assert!(
-        err.message.starts_with("line 2, column 13: not valid JSON"),
-        "{}",
-        err.message
-    );
+    assert!(err.message.contains("line 2 column 13"), "{}", err.message);
     assert_eq!(err.file, path);
+    let shown = err.to_string();
+    assert!(shown.starts_with(&format!("error: {}: ", path.display())));
+    assert!(shown.contains("\n  help: pass the .json file exported from the browser"));
 }
 
 #[test]
