@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, launch, pageUrl, forbidNetwork } from './helpers.mjs';
-import { withVeto } from './outcome-fixtures.mjs';
+import { withVeto, PNG } from './outcome-fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -170,12 +170,20 @@ test('tracking: a deadline before the supervision date is refused with a message
   assert.equal(await page.isVisible('#criterion-plan'), true);
   assert.equal(await page.evaluate(() => document.activeElement.closest('[data-criterion]')?.getAttribute('data-criterion')), 'plan');
 
-  // Export carries the tracking.
+  // A photo as evidence of the rectification; the export carries it and the tracking.
   await page.goto(`${pageUrl(OUTCOME)}#assessment=${id}`);
   await page.waitForSelector('[data-outcome-total]');
+  const png = path.join(dir, '整改照片.png');
+  await writeFile(png, Buffer.from(PNG, 'base64'));
+  await page.setInputFiles('[data-item-photo="c-plan"]', png);
+  await page.waitForSelector('[data-item="c-plan"] [data-item-photo-img]');
+  await page.waitForFunction(() => /添加 1 张照片，已保存在本机/.test(document.querySelector('#outcome-message').textContent));
   const exported = JSON.parse(await readFile(await download(page, '[data-action="export"]'), 'utf8'));
   assert.equal(exported.version, 2);
-  assert.deepEqual(exported.rectification.items.map((i) => [i.id, i.deadline, i.owner]), [['v-serious-violation', null, ''], ['c-score-sheets', null, ''], ['c-plan', '2025-04-30', '王五']]);
+  assert.deepEqual(exported.rectification.items.map((i) => [i.id, i.deadline, i.owner, i.photos.length]), [['v-serious-violation', null, '', 0], ['c-score-sheets', null, '', 0], ['c-plan', '2025-04-30', '王五', 1]]);
+  const photo = exported.photos[exported.rectification.items[2].photos[0]];
+  assert.equal(photo.type, 'image/jpeg');
+  assert.match(photo.caption, /整改证据：整改照片\.png/);
   await finish(run);
 });
 
