@@ -200,9 +200,7 @@ fn existing_documents_are_not_overwritten_without_force() {
     let (paths, _) = write_documents(input, &a, &out, false).expect("first run");
     assert_eq!(paths.len(), 4);
     std::fs::write(&paths[0], b"edited in Word").expect("edit");
-    let err = write_documents(input, &a, &out, false)
-        .err()
-        .expect("second run refused");
+    let err = write_documents(input, &a, &out, false).expect_err("second run refused");
     assert!(err.message.contains("not overwritten"));
     assert_eq!(std::fs::read(&paths[0]).expect("read"), b"edited in Word");
     write_documents(input, &a, &out, true).expect("forced");
