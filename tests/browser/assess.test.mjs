@@ -330,6 +330,10 @@ test('bad imports are refused with a Chinese reason and change nothing', async (
     ['out of range', variant((d) => { d.answers.plan.score = 3; }), /得分 3 超出范围/],
     ['tampered total', variant((d) => { d.totals.total = 100; }), /合计与评分不一致.*可能被修改过/],
     ['changed rubric', variant((d) => { d.rubric.content_hash = 'sha256:' + '0'.repeat(64); }), /内容校验值（content_hash）不符/],
+    // Issue 16.7: a version as text, a totals nested 100,000 deep, a `__proto__` in totals.
+    ['version as text', variant((d) => { d.version = '1'; }), /文件版本写成了文字“1”（带引号），应为数字/],
+    ['deep totals', JSON.stringify(good).replace('"totals":{', '"totals":{"x":' + '['.repeat(100000) + ']'.repeat(100000) + ','), /嵌套过深（超过 64 层）/],
+    ['totals __proto__', JSON.stringify(good).replace('"totals":{', '"totals":{"__proto__":{"total":1},'), /合计与评分不一致/],
   ];
   for (const [name, text, reason] of cases) {
     const file = path.join(tmp, `bad-${name.replace(/ /g, '-')}.json`);
@@ -452,6 +456,12 @@ test('compare two exports: per-row differences and the total change', async () =
   await page.setInputFiles('[data-compare="b"]', other);
   await page.waitForFunction(() => document.querySelector('[data-compare-status="b"]').getAttribute('data-kind') === 'error');
   assert.match(await page.textContent('[data-compare-status="b"]'), /职业技能等级认定机构命题质量专项督导评分表/);
+  // Issue 16.7: a file nested 100,000 deep gets a status too (no uncaught RangeError).
+  const deep = path.join(tmp, 'deep.json');
+  await writeFile(deep, march.text.replace('"totals": {', '"totals": {"x": ' + '['.repeat(100000) + ']'.repeat(100000) + ', '));
+  await page.setInputFiles('[data-compare="a"]', deep);
+  await page.waitForFunction(() => document.querySelector('[data-compare-status="a"]').getAttribute('data-kind') === 'error');
+  assert.match(await page.textContent('[data-compare-status="a"]'), /嵌套过深/);
   await finish(run);
 });
 

@@ -432,3 +432,29 @@ test('two copies of the site (annex-1 edited in the second) share the storage an
   assert.deepEqual(orgs, ['A', 'B'], 'both kept, both listed');
   await finish(run);
 });
+
+test('without IndexedDB (some private modes) both pages say so and the form falls back to export', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  await context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
+  const page = await context.newPage();
+  const errors = [];
+  const dialogs = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.accept(); });
+  await page.goto(pageUrl(WORKSPACE));
+  await page.waitForSelector('#workspace-app[data-ready]');
+  assert.match(await page.textContent('[data-storage-unavailable]'), /不允许本站使用本机存储（IndexedDB）/);
+  assert.equal(await page.isDisabled('[data-open-assessment]'), true);
+  await page.goto(pageUrl(ASSESS));
+  await page.waitForSelector('#assess-app[data-ready]');
+  assert.match(await page.textContent('[data-saved]'), /不允许在本机保存评估.*请导出 JSON 文件/);
+  await page.check('[data-criterion="licences"] input[value="full"]');
+  const file = await download(page, () => page.click('[data-action="export-json"]'));
+  assert.equal(JSON.parse(file.text).answers.licences.status, 'full');
+  await page.click('[data-action="new"]');
+  assert.match(dialogs[0], /不能在本机保存评估：新建将清空当前评估/);
+  await page.setInputFiles('[data-action="import-json"]', file.path);
+  await page.waitForFunction(() => document.querySelector('[data-total]').textContent === '1');
+  await context.close();
+  assert.deepEqual(errors, []);
+});

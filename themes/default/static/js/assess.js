@@ -586,6 +586,11 @@
     }
   }
 
+  /** Lazy report photos outside the view would print blank: load them all when printing starts. */
+  function loadReportPhotos() {
+    for (const img of $$('img[data-report-photo]')) img.loading = 'eager';
+  }
+
   function onPhotoClick(event) {
     const remove = event.target.closest('[data-photo-remove]');
     if (remove) removePhoto(remove);
@@ -772,6 +777,7 @@
     if (event.target.hasAttribute('data-photo')) addPhotos(event);
   });
   $('#assess-form').addEventListener('click', onPhotoClick);
+  window.addEventListener('beforeprint', loadReportPhotos);
   setupAssessor();
   $('#assess-form').addEventListener('click', onClick);
   $('#assess-form').addEventListener('submit', (event) => event.preventDefault());

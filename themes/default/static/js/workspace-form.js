@@ -17,7 +17,7 @@
 
   function refuse(text) {
     app.id = 'assess-app-unused';
-    app.querySelectorAll('.assess-bar, .assess-body, .assess-who').forEach((el) => { el.hidden = true; });
+    app.querySelectorAll('.assess-bar, .assess-body').forEach((el) => { el.hidden = true; });
     const p = document.createElement('p');
     p.className = 'assess-message';
     p.setAttribute('data-kind', 'error');
