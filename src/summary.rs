@@ -7,160 +7,22 @@
 //! per criterion, header fields that identify the institution), so memory
 //! grows with the number of files, not with their size.
 
+mod aggregates;
 pub mod html;
 mod output;
 pub mod xlsx;
 
-pub use output::{Cell, OUTPUT_FILES, TABLE_COLUMNS, band_label, csv, table_rows, write_output};
+pub use aggregates::*;
+pub use output::{
+    Cell, OUTPUT_FILES, TABLE_COLUMNS, band_label, csv, table_rows, veto_label, write_output,
+};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::{Serialize, Serializer};
-
 use crate::assessment::{Assessment, ReadError, Reader};
 use crate::model::Rubric;
-
-/// Half points that may be negative (a change since the previous
-/// assessment); whole numbers serialise as JSON integers, like `Points`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Halves(pub i64);
-
-impl Serialize for Halves {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0 % 2 == 0 {
-            s.serialize_i64(self.0 / 2)
-        } else {
-            s.serialize_f64(self.0 as f64 / 2.0)
-        }
-    }
-}
-
-impl std::fmt::Display for Halves {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0 % 2 == 0 {
-            write!(f, "{}", self.0 / 2)
-        } else {
-            write!(f, "{}", self.0 as f64 / 2.0)
-        }
-    }
-}
-
-impl Halves {
-    pub fn as_f64(self) -> f64 {
-        self.0 as f64 / 2.0
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct Summary {
-    pub format: &'static str,
-    pub version: u32,
-    pub files: Files,
-    pub rubrics: Vec<RubricSummary>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Files {
-    pub read: usize,
-    pub accepted: usize,
-    pub refused: Vec<Refused>,
-    pub duplicates: Vec<Duplicate>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Refused {
-    pub file: String,
-    pub kind: crate::assessment::ErrorKind,
-    pub reason: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Duplicate {
-    pub file: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct RubricSummary {
-    pub id: String,
-    pub title: String,
-    pub kind: crate::model::Kind,
-    pub content_hash: String,
-    pub sheet: String,
-    pub max: crate::model::Points,
-    pub bands_defined: Vec<BandDefined>,
-    pub assessments: usize,
-    pub bands: BTreeMap<&'static str, usize>,
-    pub indicators: Vec<IndicatorLoss>,
-    pub criteria: Vec<CriterionLoss>,
-    pub most_lost: Vec<String>,
-    pub institutions: Vec<Institution>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct BandDefined {
-    pub id: String,
-    pub label: String,
-    pub min: crate::model::Points,
-}
-
-#[derive(Debug, Serialize)]
-pub struct IndicatorLoss {
-    pub number: u32,
-    pub lost_points: Halves,
-    pub institutions_losing: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CriterionLoss {
-    pub id: String,
-    pub indicator: u32,
-    pub row: String,
-    pub text: String,
-    pub points: crate::model::Points,
-    pub lost_count: usize,
-    pub lost_points: Halves,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Institution {
-    pub key: String,
-    pub name: String,
-    pub filing_number: String,
-    pub region: String,
-    pub date: String,
-    pub id: String,
-    pub file: String,
-    pub total: Halves,
-    pub max: Halves,
-    pub band: String,
-    pub vetoed: Vec<String>,
-    pub answered: u32,
-    pub criteria: u32,
-    pub rectification: Option<RectificationCount>,
-    pub change: Option<Halves>,
-    pub timeline: Vec<TimelineEntry>,
-    pub lost_by_indicator: Vec<Halves>,
-    pub scores: Vec<Option<Halves>>,
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct RectificationCount {
-    pub done: usize,
-    pub items: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct TimelineEntry {
-    pub id: String,
-    pub file: String,
-    pub date: String,
-    pub total: Halves,
-    pub band: String,
-    pub vetoed: bool,
-}
 
 /// What is kept of one accepted file.
 struct Record {
@@ -468,6 +330,16 @@ fn rubric_summary(files: Vec<Record>) -> RubricSummary {
                 })
                 .collect(),
             lost_by_indicator: lost_by.values().map(|h| Halves(*h)).collect(),
+            previous_lost_by_indicator: previous.map(|p| {
+                let mut by: BTreeMap<u32, i64> =
+                    indicator_numbers.iter().map(|n| (*n, 0)).collect();
+                for (info, score) in criteria_info.iter().zip(&p.scores) {
+                    if let Some(s) = score {
+                        *by.entry(info.indicator).or_default() += i64::from(info.halves - s);
+                    }
+                }
+                by.values().map(|h| Halves(*h)).collect()
+            }),
             scores: latest
                 .scores
                 .iter()
@@ -511,6 +383,15 @@ fn rubric_summary(files: Vec<Record>) -> RubricSummary {
         content_hash: rubric.content_hash.clone(),
         sheet: String::new(),
         max: rubric.total,
+        veto_items: rubric
+            .veto
+            .iter()
+            .flat_map(|v| &v.items)
+            .map(|i| VetoItemText {
+                id: i.id.clone(),
+                text: i.text.clone(),
+            })
+            .collect(),
         bands_defined: rubric
             .bands
             .iter()

@@ -311,7 +311,48 @@ fn rubric_section(rubric: &RubricSummary, index: usize) -> String {
                 escape(&t.file)
             );
         }
-        h.push_str("</tbody></table></details>\n");
+        h.push_str("</tbody></table>");
+        if !inst.vetoed.is_empty() {
+            h.push_str("<ul class=\"summary-veto\">");
+            for id in &inst.vetoed {
+                match rubric.veto_items.iter().position(|v| &v.id == id) {
+                    Some(n) => {
+                        let _ = write!(
+                            h,
+                            "<li>不合格项第{}项：{}</li>",
+                            n + 1,
+                            escape(&rubric.veto_items[n].text)
+                        );
+                    }
+                    None => {
+                        let _ = write!(h, "<li>不合格项：{}</li>", escape(id));
+                    }
+                }
+            }
+            h.push_str("</ul>");
+        }
+        if let Some(before) = &inst.previous_lost_by_indicator {
+            let changed: Vec<_> = rubric
+                .indicators
+                .iter()
+                .zip(before.iter().zip(&inst.lost_by_indicator))
+                .filter(|(_, (b, n))| b != n)
+                .collect();
+            if changed.is_empty() {
+                h.push_str("<p>各指标失分与上次相同。</p>");
+            } else {
+                h.push_str("<table class=\"summary-timeline\" data-changes><caption>与上次相比失分有变化的指标</caption><thead><tr><th scope=\"col\">指标</th><th scope=\"col\">上次失分</th><th scope=\"col\">本次失分</th></tr></thead><tbody>");
+                for (ind, (b, n)) in changed {
+                    let _ = write!(
+                        h,
+                        "<tr data-indicator=\"{0}\"><th scope=\"row\">指标{0}</th><td>{b}</td><td>{n}</td></tr>",
+                        ind.number
+                    );
+                }
+                h.push_str("</tbody></table>");
+            }
+        }
+        h.push_str("</details>\n");
     }
     h.push_str("</section>\n");
     h

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Institution, Summary, collect_files, html, summarize_files, xlsx};
+use super::{Institution, RubricSummary, Summary, collect_files, html, summarize_files, xlsx};
 
 /// The band label with the veto note, as on the page and in the workbook.
 pub fn band_label(institution: &Institution) -> String {
@@ -19,6 +19,21 @@ pub fn band_label(institution: &Institution) -> String {
     } else {
         format!("{label}（存在不合格项）")
     }
+}
+
+/// Ticked 不合格项 as 第N项 (their place in the rubric), joined with 、.
+pub fn veto_label(rubric: &RubricSummary, institution: &Institution) -> String {
+    institution
+        .vetoed
+        .iter()
+        .map(
+            |id| match rubric.veto_items.iter().position(|v| &v.id == id) {
+                Some(n) => format!("第{}项", n + 1),
+                None => id.clone(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// The institutions table's cells (also the CSV and the workbook's first sheet).
@@ -66,7 +81,7 @@ pub fn table_rows(summary: &Summary) -> Vec<Vec<Cell>> {
                 Cell::Number(i.total.as_f64()),
                 Cell::Number(i.max.as_f64()),
                 text(&band_label(i)),
-                text(&i.vetoed.join("、")),
+                text(&veto_label(r, i)),
                 text(&format!("{}/{}", i.answered, i.criteria)),
                 i.rectification
                     .map_or(Cell::Empty, |c| text(&format!("{}/{}", c.done, c.items))),

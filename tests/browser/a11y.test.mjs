@@ -25,6 +25,7 @@ const PAGE_TYPES = {
   requirements: 'requirements/',
   choose: 'choose/',
   tailor: 'tailor/',
+  summary: 'summary/',
   workspace: 'assessments/',
 };
 

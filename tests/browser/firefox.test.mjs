@@ -145,3 +145,18 @@ test('the workspace opens an assessment file for a rubric the site lacks, and it
   assert.equal(await page.$eval('[data-total]', (el) => el.textContent.trim()), '4', 'kept in IndexedDB across reloads');
   await page.close();
 });
+
+test('督导汇总 reads assessment files and draws the summary from file:// in Firefox', { skip }, async () => {
+  const { generate } = await import('../../scripts/gen-assessments.mjs');
+  const dir = path.join(profile, 'round');
+  const made = generate({ out: dir, count: 4, seed: 5, rubrics: ['annex-1', 'annex-2'], tampered: 1, duplicates: 0, bin: BIN });
+  const { page, check } = await openPage('summary/');
+  await (await page.$('#summary-files')).uploadFile(...made.map((m) => path.join(dir, m.file)));
+  await page.waitForSelector('#summary-app[data-ready]');
+  const counts = await page.$eval('[data-counts]', (el) => el.textContent);
+  assert.match(counts, /共读取 5 个文件：采用 4 份评估，未采用 1 个/);
+  assert.equal(await page.$$eval('[data-rubric] [data-band-bar]', (bars) => bars.length), 8);
+  assert.ok(await page.$('[data-refused="tampered"]'));
+  await check();
+  await page.close();
+});

@@ -13,10 +13,11 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { launch, pageUrl, forbidNetwork, BIN } from './helpers.mjs';
-import { generate } from '../../scripts/gen-assessments.mjs';
+import { generate, makeAssessment } from '../../scripts/gen-assessments.mjs';
 
 const require = createRequire(import.meta.url);
 const S = require('../../themes/default/static/js/scoring.js');
+const TM = require('../../themes/default/static/js/tailor-model.js');
 const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PYTHON = process.env.DUDAO_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
@@ -163,6 +164,17 @@ test('30 files of two rubrics, one tampered, one duplicate: bands, heat map, ran
   const vetoRows = await page.$$eval('[data-table] tbody tr', (rows) => rows.map((r) => r.dataset.band));
   assert.ok(vetoRows.every((b) => b === 'fail-veto'));
   await page.selectOption('[data-filter="band"]', '');
+  await page.fill('[data-filter="from"]', '2025-09-01');
+  await page.dispatchEvent('[data-filter="from"]', 'change');
+  await page.selectOption('[data-filter="rubric"]', 'annex-2');
+  const autumn = await page.$$eval('[data-table] tbody tr', (rows) => rows.map((r) => [r.cells[0].textContent, r.cells[4].textContent]));
+  const expectedAutumn = latestDocs().filter((d) => d.rubric.id === 'annex-2' && d.header['督导日期'] >= '2025-09-01').length;
+  assert.ok(expectedAutumn > 0);
+  assert.equal(autumn.length, expectedAutumn);
+  assert.ok(autumn.every(([rubric, date]) => rubric === 'annex-2' && date >= '2025-09-01'), JSON.stringify(autumn));
+  await page.fill('[data-filter="from"]', '');
+  await page.dispatchEvent('[data-filter="from"]', 'change');
+  await page.selectOption('[data-filter="rubric"]', '');
   await page.click('[data-sort="5"]');
   const totals = await page.$$eval('[data-table] tbody tr td:nth-child(6)', (cells) => cells.map((c) => Number(c.textContent)));
   assert.deepEqual(totals, totals.slice().sort((a, b) => a - b));
@@ -216,6 +228,22 @@ test('the workspace: stored assessments are summarised, and a drill-down opens o
   await page.close();
 });
 
+test('a drill-down on a file the workspace lacks imports it first, then opens it on its assess page', async () => {
+  const { page, errors } = await openSummary();
+  const m = made.filter((x) => x.kind === 'valid')[7];
+  await loadFiles(page, [path.join(dir, m.file)]);
+  assert.equal(await page.evaluate((id) => globalThis.DudaoWorkspace.get(id).then((d) => d === null), m.doc.id), true);
+  await page.locator(`details:has([data-id="${m.doc.id}"]) > summary`).click();
+  await Promise.all([
+    page.waitForURL(new RegExp(`rubrics/${m.doc.rubric.id}/assess/index\\.html#assessment=${m.doc.id}$`)),
+    page.click(`[data-action="open-assessment"][data-id="${m.doc.id}"]`),
+  ]);
+  await page.waitForSelector('#assess-app[data-ready]');
+  assert.equal(await page.textContent('[data-total]'), String(m.doc.totals.total));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a whole folder from the folder picker: only its *.json, named by their path in the folder', async () => {
   const { page, errors } = await openSummary();
   assert.equal(await page.$eval('#summary-folder', (input) => input.webkitdirectory), true);
@@ -251,6 +279,35 @@ test('files dropped on the page are read (a folder drop walks webkitGetAsEntry; 
   await page.waitForFunction((b) => document.getElementById('summary-app').dataset.ready && document.getElementById('summary-app').dataset.ready !== b, before);
   assert.match(await page.textContent('[data-counts]'), /共读取 2 个文件：采用 1 份评估，未采用 1 个/);
   assert.match(await page.textContent('[data-refused="not-json"]'), /junk\.json/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a rubric whose header has a region field: the region filter appears and filters, as the CLI counts them', async () => {
+  const rubric = JSON.parse(JSON.stringify(made.find((m) => m.kind === 'valid' && m.doc.rubric.id === 'annex-1').doc.rubric));
+  rubric.header_fields = [...rubric.header_fields, '所在地区'];
+  rubric.content_hash = TM.contentHash(rubric);
+  const regional = path.join(tmp, 'regional');
+  await import('node:fs/promises').then((fs) => fs.mkdir(regional));
+  const regions = ['杭州市', '宁波市', '杭州市'];
+  const files = [];
+  for (const [i, region] of regions.entries()) {
+    const doc = makeAssessment(rubric, { name: `测试机构${i + 1}`, filing: `S990000${i}`, quality: 0.8 }, 900 + i, 7, 5);
+    doc.header['所在地区'] = region;
+    const file = path.join(regional, `r${i}.json`);
+    await writeFile(file, JSON.stringify(doc));
+    files.push(file);
+  }
+  const { page, errors } = await openSummary();
+  await loadFiles(page, files);
+  assert.equal(await page.isVisible('[data-region-filter]'), true);
+  assert.deepEqual(await page.$$eval('[data-filter="region"] option', (os) => os.map((o) => o.value)), ['', '宁波市', '杭州市']);
+  await page.selectOption('[data-filter="region"]', '杭州市');
+  assert.deepEqual(await page.$$eval('[data-table] tbody tr td:nth-child(4)', (cells) => cells.map((c) => c.textContent)), ['杭州市', '杭州市']);
+  const out = path.join(tmp, 'regional-out');
+  execFileSync(BIN, ['summarize', regional, '--output', out], { stdio: 'pipe' });
+  const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'));
+  assert.deepEqual(summary.rubrics[0].institutions.map((i) => i.region).sort(), ['宁波市', '杭州市', '杭州市']);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -463,18 +463,22 @@
       fs.sort(chronological);
       const latest = fs[fs.length - 1];
       const rec = latest.record;
-      const lostBy = {};
-      for (const n of entry.indicators) lostBy[n] = 0;
-      entry.criteria.forEach((c, i) => {
-        const s = rec.scores[i];
-        if (s < 0) return;
-        const lost = c.halves - s;
-        lostBy[c.indicator] += lost;
-        if (lost > 0) {
-          lostCount[i] += 1;
-          lostHalves[i] += lost;
-        }
-      });
+      const lostOf = (record, tally) => {
+        const by = {};
+        for (const n of entry.indicators) by[n] = 0;
+        entry.criteria.forEach((c, i) => {
+          const s = record.scores[i];
+          if (s < 0) return;
+          const lost = c.halves - s;
+          by[c.indicator] += lost;
+          if (tally && lost > 0) {
+            lostCount[i] += 1;
+            lostHalves[i] += lost;
+          }
+        });
+        return entry.indicators.map((n) => by[n] / 2);
+      };
+      const lostByIndicator = lostOf(rec, true);
       const bandKey = rec.vetoed.length > 0 ? 'fail-veto' : rec.band;
       bands[bandKey] = (bands[bandKey] || 0) + 1;
       const previous = fs.length > 1 ? fs[fs.length - 2].record : null;
@@ -498,7 +502,8 @@
           id: f.record.id, file: f.file, date: f.record.date, total: f.record.totalHalves / 2,
           band: f.record.band, vetoed: f.record.vetoed.length > 0,
         })),
-        lost_by_indicator: entry.indicators.map((n) => lostBy[n] / 2),
+        lost_by_indicator: lostByIndicator,
+        previous_lost_by_indicator: previous ? lostOf(previous, false) : null,
         scores: Array.from(rec.scores, (s) => (s < 0 ? null : s / 2)),
       });
     }
@@ -525,6 +530,7 @@
       sheet: '',
       max: rubric.total,
       bands_defined: rubric.bands.map((b) => ({ id: b.id, label: b.label, min: b.min })),
+      veto_items: ((rubric.veto && rubric.veto.items) || []).map((v) => ({ id: v.id, text: v.text })),
       assessments: group.files.length,
       bands: bands,
       indicators: indicators,
@@ -550,6 +556,13 @@
   function bandLabel(inst) {
     return (BAND_LABELS[inst.band] || inst.band) + (inst.vetoed.length > 0 ? '（存在不合格项）' : '');
   }
+  /** Ticked 不合格项 as 第N项 (their place in the rubric), joined with 、 (src/summary/output.rs veto_label). */
+  function vetoLabel(r, inst) {
+    return inst.vetoed.map((id) => {
+      const n = r.veto_items.findIndex((v) => v.id === id);
+      return n >= 0 ? `第${n + 1}项` : id;
+    }).join('、');
+  }
   function progress(inst) {
     return `${inst.answered}/${inst.criteria}`;
   }
@@ -565,7 +578,7 @@
     for (const r of summary.rubrics) {
       for (const inst of r.institutions) {
         rows.push([r.id, inst.name, inst.filing_number, inst.region, inst.date, inst.total, inst.max, bandLabel(inst),
-          inst.vetoed.join('、'), progress(inst), rectificationText(inst), inst.change === null ? '' : inst.change, inst.timeline.length]);
+          vetoLabel(r, inst), progress(inst), rectificationText(inst), inst.change === null ? '' : inst.change, inst.timeline.length]);
       }
     }
     return rows;
@@ -645,6 +658,6 @@
 
   return {
     FORMAT, VERSION, MAX_FILE_BYTES, BAND_KEYS, KIND_LABELS, BAND_LABELS, TABLE_COLUMNS,
-    readText, tooLarge, summarize, toCsv, workbookSheets, xlsxEntries, bandLabel, rubricProblems, toRawShape,
+    readText, tooLarge, summarize, toCsv, workbookSheets, xlsxEntries, bandLabel, vetoLabel, rubricProblems, toRawShape,
   };
 });

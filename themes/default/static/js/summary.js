@@ -275,7 +275,7 @@
         rows.push({
           rubric: r, inst,
           cells: [r.id, inst.name, inst.filing_number, inst.region, inst.date, inst.total, inst.max, M.bandLabel(inst),
-            inst.vetoed.join('、'), `${inst.answered}/${inst.criteria}`,
+            M.vetoLabel(r, inst), `${inst.answered}/${inst.criteria}`,
             inst.rectification ? `${inst.rectification.done}/${inst.rectification.items}` : '',
             inst.change === null ? '' : inst.change, inst.timeline.length],
         });
@@ -426,6 +426,11 @@
     return h('details', { class: 'summary-detail', id: anchor(r, inst) },
       h('summary', null, `${inst.name || '（未填机构名称）'}　${points(inst.total)} 分 · ${M.bandLabel(inst)}`),
       inst.change === null ? null : h('p', null, `较上次（${inst.timeline[inst.timeline.length - 2].date}）${inst.change >= 0 ? '提高' : '下降'} ${points(Math.abs(inst.change))} 分。`),
+      inst.vetoed.length === 0 ? null : h('ul', { class: 'summary-veto' }, inst.vetoed.map((id) => {
+        const n = r.veto_items.findIndex((v) => v.id === id);
+        return h('li', null, `不合格项第${n + 1}项：${n >= 0 ? r.veto_items[n].text : id}`);
+      })),
+      changedIndicators(r, inst),
       h('table', { class: 'summary-timeline' },
         h('thead', null, h('tr', null, ['日期', '得分', '结论', '文件'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', null, inst.timeline.map((t) => h('tr', null, h('td', null, t.date), h('td', null, points(t.total)), h('td', null, bandOf(t)), h('td', null, t.file))))),
@@ -433,6 +438,22 @@
         type: 'button', class: 'button', 'data-action': 'open-assessment', 'data-file': inst.file, 'data-id': inst.id,
         'data-rubric': r.id, 'data-hash': r.content_hash,
       }, onSite ? '在评估工作台中打开（评分页）' : '在评估工作台中打开（本站无此版本评分表，用通用表单）')) : null);
+  }
+
+  /** Indicators whose points lost changed since the previous assessment. */
+  function changedIndicators(r, inst) {
+    const before = inst.previous_lost_by_indicator;
+    if (!before) return null;
+    const rows = r.indicators
+      .map((ind, j) => ({ number: ind.number, before: before[j], now: inst.lost_by_indicator[j] }))
+      .filter((x) => x.before !== x.now);
+    if (rows.length === 0) return h('p', null, '各指标失分与上次相同。');
+    return h('table', { class: 'summary-timeline', 'data-changes': '' },
+      h('caption', null, '与上次相比失分有变化的指标'),
+      h('thead', null, h('tr', null, ['指标', '上次失分', '本次失分'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, rows.map((x) => h('tr', { 'data-indicator': x.number },
+        h('th', { scope: 'row' }, `指标${x.number}`, indicatorTitles.has(x.number) ? ` ${indicatorTitles.get(x.number)}` : ''),
+        h('td', null, points(x.before)), h('td', null, points(x.now))))));
   }
 
   function problems(s) {
