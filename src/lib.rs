@@ -19,6 +19,7 @@ pub mod model;
 pub mod new;
 pub mod parallel;
 pub mod render;
+pub mod report;
 pub mod search;
 pub mod serve;
 pub mod summary;

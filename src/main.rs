@@ -76,6 +76,26 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Write the 督导意见书 and 整改通知书 of an exported assessment as .docx and .html.
+    ///
+    /// Reads an assessment file exported from the browser (schema version 2,
+    /// docs/assessment.md) and writes four files into DIR: 督导意见书 and
+    /// 整改通知书, each as an editable Word document and as print-ready A4
+    /// HTML, the same documents the site's 督导意见书与整改 page makes
+    /// (docs/outcomes.md). Problems a supervisor should see before signing
+    /// (an unscored criterion, a veto without 行为描述, a deadline before the
+    /// supervision date) are printed as warnings. Existing files are never
+    /// overwritten unless --force is given.
+    Report {
+        /// The assessment file (.json) exported from the browser.
+        assessment: PathBuf,
+        /// Directory to write the four documents into (created if missing).
+        #[arg(short, long, value_name = "DIR", default_value = ".")]
+        output: PathBuf,
+        /// Replace documents already in DIR (they may hold edits made in Word).
+        #[arg(long)]
+        force: bool,
+    },
     /// Summarise many exported assessment files (督导汇总) into one directory.
     ///
     /// Reads version-2 assessment files (and every *.json under the
@@ -183,6 +203,11 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Report {
+            assessment,
+            output,
+            force,
+        } => report(&assessment, &output, force),
         Command::Summarize { inputs, output } => {
             match dudao::summary::write_output(&inputs, &output) {
                 Ok(summary) => {
@@ -221,6 +246,24 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+fn report(assessment: &std::path::Path, output: &std::path::Path, force: bool) -> ExitCode {
+    match dudao::report::run(assessment, output, force) {
+        Ok((paths, warnings)) => {
+            for warning in warnings {
+                eprintln!("warning: {}: {warning}", assessment.display());
+            }
+            for path in paths {
+                emit(&path.display().to_string());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

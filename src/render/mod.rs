@@ -18,6 +18,7 @@ mod home;
 mod indicators;
 pub mod markdown;
 pub mod offline;
+mod outcome;
 mod qr;
 mod rubrics;
 mod summary;
@@ -81,6 +82,7 @@ pub const PAGE_FAMILIES: &[Family] = &[
     Whole(tailor::render_tailor),
     Whole(workspace::render),
     Whole(summary::render),
+    Whole(outcome::render),
     Whole(api::render),
     Whole(search_index),
 ];

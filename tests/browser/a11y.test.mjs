@@ -27,6 +27,7 @@ const PAGE_TYPES = {
   tailor: 'tailor/',
   summary: 'summary/',
   workspace: 'assessments/',
+  outcome: 'assessments/outcome/',
 };
 
 let browser;

@@ -134,6 +134,7 @@
 
   /** Writes the whole state into the form (after load, import or 新建). */
   function fillForm() {
+    renderFollowUpList();
     for (const input of $$('[data-header]')) input.value = state.header[input.getAttribute('data-header')] || '';
     for (const c of criteria) {
       const a = state.answers[c.id] || {};
@@ -271,7 +272,10 @@
     setText('[data-answered]', `已评 ${result.answered} / ${result.count} 项`);
     setText('[data-provisional]', result.complete ? '评分已完成。' : `尚有 ${result.count - result.answered} 项未完成，结果为暂定。`);
 
-    R.renderReport($('#report-body'), { rubric, state, result, indicators, root, photos: photoUrls });
+    R.renderReport($('#report-body'), {
+      rubric, state, result, indicators, root, photos: photoUrls,
+      rectification: current.rectification, outcomeUrl: `${root}assessments/outcome/index.html#assessment=${current.id}`,
+    });
   }
 
   function bandRule(band) {
@@ -435,6 +439,32 @@
       await apply(doc);
       setText('[data-saved]', `已载入本机保存的评估（${formatTime(doc.updated_at)}）`);
     }
+  }
+
+  /** A 复查 (issue 13) lists the earlier assessment's 整改项 first, each linking to its row. */
+  function renderFollowUpList() {
+    let box = $('[data-followup-list]');
+    if (!box) {
+      const host = $('#view-form');
+      if (!host) return;
+      box = h('div', { class: 'followup-list', 'data-followup-list': '' });
+      host.prepend(box);
+    }
+    const of = current.follow_up_of;
+    const ids = (of && Array.isArray(of.items)) ? of.items : [];
+    box.hidden = ids.length === 0;
+    if (ids.length === 0) return fill(box);
+    const vetoItems = (rubric.veto && rubric.veto.items) || [];
+    fill(box,
+      h('p', {}, h('strong', {}, '本评估是复查。'), `请先检查原评估的 ${ids.length} 项整改项：`),
+      h('ol', {}, ids.map((id) => {
+        const c = id.startsWith('c-') ? criteria.find((x) => x.id === id.slice(2)) : null;
+        const v = id.startsWith('v-') ? vetoItems.find((x) => x.id === id.slice(2)) : null;
+        if (c) return h('li', { 'data-followup-check': id }, h('a', { href: `#criterion-${c.id}` }, `第 ${c.index + 1} 项：`), c.text);
+        if (v) return h('li', { 'data-followup-check': id }, '不合格项：', v.text);
+        return h('li', { 'data-followup-check': id }, id);
+      })),
+      h('p', {}, h('a', { href: `${root}assessments/outcome/index.html#assessment=${current.id}` }, '查看复查结果（逐项对照、完成率）→')));
   }
 
   /** Makes a stored document the open assessment. */
@@ -786,8 +816,16 @@
     app.setAttribute('data-view', view);
   }
 
+  /** #report, #compare, #form; #criterion-ID (the gap report's links) opens the form at that row. */
   function viewFromHash() {
-    showView(location.hash.replace(/^#/, '') || 'form');
+    const hash = location.hash.replace(/^#/, '');
+    const row = /^criterion-/.test(hash) ? document.getElementById(hash) : null;
+    showView(row ? 'form' : hash || 'form');
+    if (row) {
+      row.scrollIntoView({ block: 'center' });
+      const input = row.querySelector('input[type=radio]:checked') || row.querySelector('input[type=radio]');
+      if (input) input.focus({ preventScroll: true });
+    }
   }
 
   // ---- start --------------------------------------------------------------

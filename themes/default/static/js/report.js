@@ -83,36 +83,52 @@
         h('p', { class: 'veto-description' }, h('strong', {}, '行为描述：'), v.description || '（未填写）')))),
     );
 
+    // One to-do list: a single ranking 1…n by points lost, each row linking
+    // back to its row in the form, with the 整改项's owner and deadline.
+    const items = new Map((((ctx.rectification || {}).items) || []).map((item) => [item.id, item]));
+    const today = new Date().toISOString().slice(0, 10);
     const lost = h('section', { class: 'report-gaps', 'aria-labelledby': 'report-gaps-title' },
-      h('h3', { id: 'report-gaps-title' }, '失分项（按失分从多到少排列，按指标归组）'),
+      h('h3', { id: 'report-gaps-title' }, '整改清单（失分项，按失分从多到少排列）'),
       gaps.ranked.length === 0
         ? h('p', { class: 'a-empty' }, result.answered === 0 ? '尚未评分。' : '已评分的各项均未失分。')
-        : gaps.byIndicator.map((group) => h('section', { class: 'gap-indicator', 'data-gap-indicator': group.indicator },
-          h('h4', {}, indicatorLink(ctx, group.indicator), h('span', { class: 'lost' }, ` 失 ${pts(group.lostHalves)} 分`)),
-          h('table', { class: 'gap-table' },
-            h('thead', {}, h('tr', {},
-              h('th', { scope: 'col', class: 'col-rank' }, '名次'), h('th', { scope: 'col' }, '评分标准'), h('th', { scope: 'col', class: 'col-status' }, '结论'),
-              h('th', { scope: 'col', class: 'col-score' }, '得分'), h('th', { scope: 'col', class: 'col-lost' }, '失分'))),
-            h('tbody', {}, group.items.map((c) => [
-              h('tr', { 'data-gap': c.id },
+        : h('table', { class: 'gap-table' },
+          h('thead', {}, h('tr', {},
+            h('th', { scope: 'col', class: 'col-rank' }, '名次'), h('th', { scope: 'col' }, '评分标准'), h('th', { scope: 'col', class: 'col-status' }, '结论'),
+            h('th', { scope: 'col', class: 'col-score' }, '得分'), h('th', { scope: 'col', class: 'col-lost' }, '失分'),
+            h('th', { scope: 'col', class: 'col-owner' }, '责任人'), h('th', { scope: 'col', class: 'col-deadline' }, '整改期限'))),
+          h('tbody', {}, gaps.ranked.map((c) => {
+            const item = items.get('c-' + c.id);
+            const overdue = item && item.deadline && item.deadline < today && item.status !== 'done' && item.status !== 'verified';
+            return [
+              h('tr', { 'data-gap': c.id, class: overdue ? 'overdue' : null },
                 h('td', { class: 'num' }, rank.get(c.id)),
-                h('td', {}, h('p', { class: 'where' }, where(c)), h('p', {}, c.text),
-                  c.row.indicators.length > 1 && h('p', { class: 'also' }, '相关指标：', c.row.indicators.map((n, i) => [i > 0 && '、', indicatorLink(ctx, n)]))),
+                h('td', {}, h('p', { class: 'where' }, where(c)),
+                  h('p', {}, h('a', { href: `#criterion-${c.id}`, 'data-gap-link': c.id }, `第 ${c.index + 1} 项：`), c.text),
+                  h('p', { class: 'also' }, '对应指标：', c.row.indicators.map((n, i) => [i > 0 && '、', indicatorLink(ctx, n)]))),
                 h('td', {}, statusCell(c.status)),
                 h('td', { class: 'num' }, `${pts(c.scoreHalves)} / ${pts(c.halves)}`),
-                h('td', { class: 'num lost' }, pts(c.lostHalves))),
+                h('td', { class: 'num lost' }, pts(c.lostHalves)),
+                h('td', { 'data-gap-owner': '' }, (item && item.owner) || '—'),
+                h('td', { 'data-gap-deadline': '' }, (item && item.deadline) || '—', overdue ? h('span', { class: 'overdue-badge' }, '已逾期') : null)),
               (c.justification || c.notes || c.problem) && h('tr', { class: 'gap-detail' },
                 h('td', {}),
-                h('td', { colspan: 4 },
+                h('td', { colspan: 6 },
                   c.problem && h('p', { class: 'pending' }, h('strong', {}, '待补全：'), c.problem),
                   c.justification && h('p', {}, h('strong', {}, '理由：'), c.justification),
                   c.notes && h('p', {}, h('strong', {}, '备注/证据：'), c.notes))),
-            ])),
-          ),
-        )),
+            ];
+          }))),
       gaps.unanswered.length > 0 && h('p', { class: 'unanswered' }, `另有 ${gaps.unanswered.length} 项尚未评分（不计失分）：`,
-        gaps.unanswered.map((c, i) => [i > 0 && '、', `第 ${c.index + 1} 项`])),
+        gaps.unanswered.map((c, i) => [i > 0 && '、', h('a', { href: `#criterion-${c.id}` }, `第 ${c.index + 1} 项`)])),
+      ctx.outcomeUrl && h('p', { class: 'outcome-link' }, h('a', { href: ctx.outcomeUrl, 'data-outcome-link': '' }, '生成督导意见书、整改通知书，跟踪整改 →')),
     );
+
+    // The same lost points summed per indicator: where the weak areas are.
+    const byIndicator = gaps.byIndicator.length > 0 && h('section', { class: 'report-indicators', 'aria-labelledby': 'report-indicators-title' },
+      h('h3', { id: 'report-indicators-title' }, '按指标汇总失分'),
+      gaps.byIndicator.map((group) => h('section', { class: 'gap-indicator', 'data-gap-indicator': group.indicator },
+        h('h4', {}, indicatorLink(ctx, group.indicator), h('span', { class: 'lost' }, ` 失 ${pts(group.lostHalves)} 分`)),
+        h('p', {}, '整改清单第 ', group.items.map((c, i) => [i > 0 && '、', String(rank.get(c.id))]), ' 名'))));
 
     const record = h('section', { class: 'report-record', 'aria-labelledby': 'report-record-title' },
       h('h3', { id: 'report-record-title' }, '评分记录'),
@@ -142,7 +158,7 @@
         h('h2', { id: 'report-title' }, '差距报告'),
         h('p', { class: 'report-rubric' }, rubric.title + (rubric.label ? `（${rubric.label}）` : '')),
         headerTable(rubric, state)),
-      summary, veto, lost, record, photos, signatures,
+      summary, veto, lost, byIndicator, record, photos, signatures,
       h('p', { class: 'report-foot' }, `由 dudao 在本机生成，评分表内容校验值 ${rubric.content_hash.slice(0, 19)}…`));
   }
 

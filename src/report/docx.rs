@@ -1,0 +1,301 @@
+//! Blocks → the .docx: WordprocessingML written by hand, part for part the
+//! same text as `docxParts` in static/js/outcome-doc.js, zipped like the
+//! Word checklist (fixed timestamps: same input, same bytes).
+
+use std::io::{Cursor, Write as _};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use super::blocks::Block;
+use super::html::escape;
+
+const W_NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"";
+const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+const LATIN: &str = "Times New Roman";
+
+/// Column widths in twentieths of a point; each table fills the 16 cm text width.
+fn widths(class: &str) -> &'static [u32] {
+    match class {
+        "doc-kv" => &[2540, 6530],
+        "doc-lost" => &[726, 3628, 1088, 726, 2902],
+        "doc-items" => &[726, 2902, 3265, 1089, 1088],
+        _ => &[726, 2721, 3265, 1089, 1269],
+    }
+}
+
+/// XML text without the control characters XML 1.0 forbids.
+fn xml_text(text: &str) -> String {
+    let kept: String = text
+        .chars()
+        .filter(|&c| !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}'))
+        .collect();
+    escape(&kept)
+}
+
+fn runs(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            format!(
+                "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                xml_text(line)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("<w:r><w:br/></w:r>")
+}
+
+fn para(style: &str, text: &str) -> String {
+    let body = if text.is_empty() {
+        String::new()
+    } else {
+        runs(text)
+    };
+    format!("<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>{body}</w:p>")
+}
+
+fn cell(width: u32, paragraphs: &[String], header: bool) -> String {
+    let shade = if header {
+        "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"F2F2F2\"/>"
+    } else {
+        ""
+    };
+    let style = if header { "DocCellHead" } else { "DocCell" };
+    let body = if paragraphs.is_empty() {
+        para("DocCell", "")
+    } else {
+        paragraphs.iter().map(|p| para(style, p)).collect()
+    };
+    format!("<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{shade}</w:tcPr>{body}</w:tc>")
+}
+
+fn table(class: &str, head: Option<&[&str]>, rows: &[Vec<Vec<String>>]) -> String {
+    let widths = widths(class);
+    let borders: String = ["top", "left", "bottom", "right", "insideH", "insideV"]
+        .iter()
+        .map(|side| {
+            format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>")
+        })
+        .collect();
+    let grid: String = widths
+        .iter()
+        .map(|w| format!("<w:gridCol w:w=\"{w}\"/>"))
+        .collect();
+    let mut out = format!(
+        "<w:tbl><w:tblPr><w:tblW w:w=\"9070\" w:type=\"dxa\"/><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"80\" w:type=\"dxa\"/><w:right w:w=\"80\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
+    );
+    if let Some(head) = head {
+        out.push_str("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+        for (i, h) in head.iter().enumerate() {
+            out.push_str(&cell(widths[i], &[(*h).to_owned()], true));
+        }
+        out.push_str("</w:tr>");
+    }
+    let tr_pr = if class == "doc-receipt" {
+        "<w:trPr><w:trHeight w:val=\"1100\" w:hRule=\"atLeast\"/></w:trPr>"
+    } else {
+        ""
+    };
+    for row in rows {
+        out.push_str("<w:tr>");
+        out.push_str(tr_pr);
+        for (i, c) in row.iter().enumerate() {
+            out.push_str(&cell(widths[i], c, false));
+        }
+        out.push_str("</w:tr>");
+    }
+    out.push_str("</w:tbl>");
+    out
+}
+
+fn block(b: &Block) -> String {
+    match b {
+        Block::Title(t) => para("DocTitle", t),
+        Block::Center(t) => para("DocCenter", t),
+        Block::Addressee(t) => para("DocPlain", t),
+        Block::Heading(t) => para("DocHeading", t),
+        Block::Para(t) => para("DocBody", t),
+        Block::Note(t) => para("DocNote", t),
+        Block::Quote { paras, cite } => {
+            let quoted: String = paras
+                .iter()
+                .map(|q| para("DocQuote", &format!("“{q}”")))
+                .collect();
+            quoted + &para("DocCite", cite)
+        }
+        Block::Fields(rows) => {
+            let rows: Vec<Vec<Vec<String>>> = rows
+                .iter()
+                .map(|(k, v)| vec![vec![k.clone()], vec![v.clone()]])
+                .collect();
+            table("doc-kv", None, &rows) + &para("DocPlain", "")
+        }
+        Block::Table { class, head, rows } => {
+            table(class, Some(head.as_slice()), rows) + &para("DocPlain", "")
+        }
+        Block::Figure { text, .. } => para("DocCenter", text),
+        Block::Sign { lines, seal, date } => {
+            let signers: String = lines.iter().map(|l| para("DocSign", l)).collect();
+            signers + &para("DocSeal", seal) + &para("DocDate", date)
+        }
+    }
+}
+
+fn document(blocks: &[Block]) -> String {
+    let body: String = blocks.iter().map(block).collect();
+    format!(
+        "{XML_HEAD}<w:document {W_NS}><w:body>{body}<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId3\"/><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1418\" w:right=\"1418\" w:bottom=\"1247\" w:left=\"1418\" w:header=\"851\" w:footer=\"851\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
+    )
+}
+
+fn fonts(east_asia: &str) -> String {
+    format!(
+        "<w:rFonts w:ascii=\"{LATIN}\" w:hAnsi=\"{LATIN}\" w:eastAsia=\"{east_asia}\" w:cs=\"{LATIN}\"/>"
+    )
+}
+
+fn size(half: u32) -> String {
+    format!("<w:sz w:val=\"{half}\"/><w:szCs w:val=\"{half}\"/>")
+}
+
+fn style(id: &str, name: &str, ppr: &str, rpr: &str) -> String {
+    format!(
+        "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/><w:qFormat/><w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>"
+    )
+}
+
+/// Body 仿宋, title 宋体, headings 黑体, quotes 楷体: a Chinese official form.
+fn styles() -> String {
+    let (body, title, heading, quote) = ("仿宋", "宋体", "黑体", "楷体");
+    let mut out = format!(
+        "{XML_HEAD}<w:styles {W_NS}><w:docDefaults><w:rPrDefault><w:rPr>{}{}<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"360\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/></w:style>",
+        fonts(body),
+        size(28)
+    );
+    let cell_line = "<w:spacing w:line=\"280\" w:lineRule=\"auto\"/>";
+    let all = [
+        style(
+            "DocTitle",
+            "dudao 标题",
+            "<w:keepNext/><w:spacing w:before=\"120\" w:after=\"240\"/><w:jc w:val=\"center\"/>",
+            &format!("{}<w:b/>{}", fonts(title), size(40)),
+        ),
+        style(
+            "DocCenter",
+            "dudao 居中",
+            "<w:spacing w:after=\"120\"/><w:jc w:val=\"center\"/>",
+            "",
+        ),
+        style("DocPlain", "dudao 顶格", "", ""),
+        style(
+            "DocHeading",
+            "dudao 节标题",
+            "<w:keepNext/><w:spacing w:before=\"240\" w:after=\"60\"/><w:outlineLvl w:val=\"0\"/>",
+            &format!("{}<w:b/>", fonts(heading)),
+        ),
+        style(
+            "DocBody",
+            "dudao 正文",
+            "<w:ind w:firstLineChars=\"200\" w:firstLine=\"560\"/><w:jc w:val=\"both\"/>",
+            "",
+        ),
+        style(
+            "DocNote",
+            "dudao 说明",
+            "<w:spacing w:before=\"120\"/>",
+            &size(21),
+        ),
+        style(
+            "DocQuote",
+            "dudao 引文",
+            "<w:keepNext/><w:ind w:left=\"560\"/><w:jc w:val=\"both\"/>",
+            &fonts(quote),
+        ),
+        style(
+            "DocCite",
+            "dudao 出处",
+            "<w:spacing w:after=\"120\"/><w:jc w:val=\"right\"/>",
+            &(fonts(quote) + &size(21)),
+        ),
+        style("DocCell", "dudao 表格", cell_line, &size(21)),
+        style(
+            "DocCellHead",
+            "dudao 表头",
+            &format!("<w:keepNext/>{cell_line}<w:jc w:val=\"center\"/>"),
+            &format!("<w:b/>{}", size(21)),
+        ),
+        style(
+            "DocSign",
+            "dudao 签字",
+            "<w:keepNext/><w:keepLines/><w:spacing w:before=\"240\" w:after=\"120\"/>",
+            "",
+        ),
+        style(
+            "DocSeal",
+            "dudao 盖章",
+            "<w:keepNext/><w:spacing w:before=\"720\" w:after=\"120\"/><w:ind w:right=\"840\"/><w:jc w:val=\"right\"/>",
+            "",
+        ),
+        style(
+            "DocDate",
+            "dudao 日期",
+            "<w:ind w:right=\"840\"/><w:jc w:val=\"right\"/>",
+            "",
+        ),
+        style(
+            "DocFooter",
+            "dudao 页脚",
+            "<w:jc w:val=\"center\"/>",
+            &size(18),
+        ),
+    ];
+    out.push_str(&all.concat());
+    out.push_str("</w:styles>");
+    out
+}
+
+const CONTENT_TYPES: &str = "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/><Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/><Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/><Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/></Types>";
+const PACKAGE_RELS: &str = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+const DOCUMENT_RELS: &str = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/><Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/></Relationships>";
+
+fn settings() -> String {
+    format!(
+        "{XML_HEAD}<w:settings {W_NS}><w:defaultTabStop w:val=\"420\"/><w:characterSpacingControl w:val=\"compressPunctuation\"/></w:settings>"
+    )
+}
+
+fn footer() -> String {
+    format!(
+        "{XML_HEAD}<w:ftr {W_NS}><w:p><w:pPr><w:pStyle w:val=\"DocFooter\"/></w:pPr><w:r><w:t xml:space=\"preserve\">第 </w:t></w:r><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r><w:r><w:t xml:space=\"preserve\"> 页</w:t></w:r></w:p></w:ftr>"
+    )
+}
+
+/// Every part of the .docx in zip order, as (name, XML).
+pub fn parts(blocks: &[Block]) -> Vec<(&'static str, String)> {
+    vec![
+        ("[Content_Types].xml", format!("{XML_HEAD}{CONTENT_TYPES}")),
+        ("_rels/.rels", format!("{XML_HEAD}{PACKAGE_RELS}")),
+        (
+            "word/_rels/document.xml.rels",
+            format!("{XML_HEAD}{DOCUMENT_RELS}"),
+        ),
+        ("word/document.xml", document(blocks)),
+        ("word/styles.xml", styles()),
+        ("word/settings.xml", settings()),
+        ("word/footer1.xml", footer()),
+    ]
+}
+
+/// The .docx bytes.
+pub fn docx(parts: &[(&str, String)]) -> zip::result::ZipResult<Vec<u8>> {
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, xml) in parts {
+        zip.start_file(*name, options)?;
+        zip.write_all(xml.as_bytes())?;
+    }
+    Ok(zip.finish()?.into_inner())
+}

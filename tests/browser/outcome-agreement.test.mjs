@@ -1,0 +1,232 @@
+// The CLI (`dudao report`, src/report/) and the browser (outcome-doc.js)
+// make the same 督导意见书 and 整改通知书: the same HTML bytes and the same
+// .docx parts. Independent readers then check the files: python-docx reads
+// the same text as the HTML holds; LibreOffice prints each .docx on A4 with
+// nothing past the margins; Chromium prints each .html the same way.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BIN, launch } from './helpers.mjs';
+import { withVeto, scored, retotal } from './outcome-fixtures.mjs';
+
+const require = createRequire(import.meta.url);
+const O = require('../../themes/default/static/js/outcome.js');
+const D = require('../../themes/default/static/js/outcome-doc.js');
+// The system Python has python-docx (scripts/install-test-deps); as in tests/exports.rs.
+const PYTHON = process.env.DUDAO_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+const CSS = readFileSync(new URL('../../themes/default/static/css/outcome-doc.css', import.meta.url), 'utf8');
+
+/** The cases the issue names: a veto, nothing lost, a partial draft with an undescribed veto, and tracking filled in. */
+function cases() {
+  const partial = scored({}, { 'serious-violation': { ticked: true } });
+  partial.answers = { licences: { status: 'none', notes: '执照过期\n第二行 <b>&</b>' } };
+  partial.header['被督导机构名称'] = '';
+  retotal(partial);
+  const tracked = withVeto();
+  tracked.rectification = O.rectification(tracked, '2025-03-18T09:00:00.000Z');
+  tracked.rectification.items[1].deadline = '2025-04-30';
+  tracked.rectification.items[1].owner = '王五';
+  tracked.rectification.items[2].deadline = '2025-03-01';
+  return { veto: withVeto(), clean: scored({}), partial: partial, tracked: tracked };
+}
+
+const PARTS = `
+import json, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    assert z.testzip() is None
+    print(json.dumps([[i.filename, z.read(i).decode('utf-8')] for i in z.infolist()], ensure_ascii=False))
+`;
+
+// Text in reading order, whitespace dropped: python-docx for the .docx
+// (paragraphs and table cells in body order), html.parser for the .html.
+const TEXTS = `
+import json, sys, re
+from html.parser import HTMLParser
+import docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+def docx_text(path):
+    d = docx.Document(path)
+    out = []
+    for child in d.element.body.iterchildren():
+        if child.tag.endswith('}p'):
+            out.append(Paragraph(child, d).text)
+        elif child.tag.endswith('}tbl'):
+            for row in Table(child, d).rows:
+                for cell in row.cells:
+                    out.append(cell.text)
+    return out
+
+class Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inside, self.skip, self.out = False, 0, []
+    def handle_starttag(self, tag, attrs):
+        if tag == 'article': self.inside = True
+        if tag in ('style', 'title'): self.skip += 1
+    def handle_endtag(self, tag):
+        if tag == 'article': self.inside = False
+        if tag in ('style', 'title'): self.skip -= 1
+    def handle_data(self, data):
+        if self.inside and not self.skip: self.out.append(data)
+
+def html_text(path):
+    p = Text()
+    p.feed(open(path, encoding='utf-8').read())
+    return p.out
+
+squeeze = lambda parts: re.sub(r'\\s+', '', ''.join(parts))
+d = docx.Document(sys.argv[1])
+section = d.sections[0]
+print(json.dumps({
+    'docx': squeeze(docx_text(sys.argv[1])),
+    'html': squeeze(html_text(sys.argv[2])),
+    'page': [section.page_width.mm, section.page_height.mm, section.left_margin.mm, section.right_margin.mm],
+    'lang': d.styles.element.xpath('string(//w:docDefaults//w:lang/@w:eastAsia)'),
+    'font': d.styles.element.xpath('string(//w:docDefaults//w:rFonts/@w:eastAsia)'),
+}, ensure_ascii=False))
+`;
+
+let dir;
+const written = {};
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dudao-outcome-'));
+  for (const [name, doc] of Object.entries(cases())) {
+    const input = join(dir, `${name}.json`);
+    writeFileSync(input, JSON.stringify(doc));
+    const out = join(dir, name);
+    const run = spawnSync(BIN, ['report', input, '--output', out], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    written[name] = { doc, out, stdout: run.stdout, stderr: run.stderr, files: readdirSync(out).sort() };
+  }
+});
+
+test('the CLI writes four files per assessment and warns about what a supervisor must check', () => {
+  assert.deepEqual(written.veto.files, [
+    '整改通知书-某市职业技能评价中心-2025-03-18.docx', '整改通知书-某市职业技能评价中心-2025-03-18.html',
+    '督导意见书-某市职业技能评价中心-2025-03-18.docx', '督导意见书-某市职业技能评价中心-2025-03-18.html',
+  ]);
+  assert.equal(written.veto.stderr, '');
+  assert.match(written.partial.stderr, /warning: .*partial\.json: 被督导机构名称未填写。/);
+  assert.match(written.partial.stderr, /不合格项第 1 项未填写行为描述。/);
+  assert.match(written.tracked.stderr, /整改项 c-plan：整改期限 2025-03-01 早于督导日期 2025-03-18/);
+});
+
+test('the CLI refuses a hand-edited file, naming it and saying what to do', () => {
+  const edited = withVeto();
+  edited.totals.total = 99;
+  const input = join(dir, 'edited.json');
+  writeFileSync(input, JSON.stringify(edited));
+  const run = spawnSync(BIN, ['report', input, '--output', join(dir, 'edited')], { encoding: 'utf8' });
+  assert.equal(run.status, 1);
+  assert.ok(run.stderr.startsWith(`error: ${input}: `), run.stderr);
+  assert.match(run.stderr, /\n  help: export the assessment again from the browser/);
+  assert.equal(existsSync(join(dir, 'edited')), false);
+});
+
+test('CLI and browser give byte-identical HTML and .docx parts for every case', async () => {
+  for (const [name, w] of Object.entries(written)) {
+    const f = O.findings(w.doc);
+    for (const kind of ['opinion', 'notice']) {
+      const html = readFileSync(join(w.out, D.fileName(kind, f, 'html')), 'utf8');
+      assert.equal(html, D.standaloneHtml(kind, f, CSS), `${name} ${kind}.html`);
+      const cli = JSON.parse(execFileSync(PYTHON, ['-c', PARTS, join(w.out, D.fileName(kind, f, 'docx'))], { encoding: 'utf8' }));
+      const browser = D.docxParts(kind, f).map((p) => [p.name, p.data]);
+      assert.deepEqual(cli, browser, `${name} ${kind}.docx`);
+      // The browser's own zip (DudaoZip) holds the same parts.
+      const mine = join(dir, `${name}-${kind}-browser.docx`);
+      writeFileSync(mine, await D.docx(kind, f));
+      assert.deepEqual(JSON.parse(execFileSync(PYTHON, ['-c', PARTS, mine], { encoding: 'utf8' })), browser);
+    }
+  }
+});
+
+test('python-docx reads the same text as the HTML, on A4 with 2.5 cm margins, East Asian font and zh-CN', () => {
+  for (const [name, w] of Object.entries(written)) {
+    const f = O.findings(w.doc);
+    for (const kind of ['opinion', 'notice']) {
+      const r = JSON.parse(execFileSync(PYTHON, ['-c', TEXTS, join(w.out, D.fileName(kind, f, 'docx')), join(w.out, D.fileName(kind, f, 'html'))], { encoding: 'utf8' }));
+      assert.equal(r.docx, r.html, `${name} ${kind}`);
+      assert.ok(r.docx.includes(D.TITLES[kind].replace(/\s/g, '')));
+      assert.deepEqual(r.page.map(Math.round), [210, 297, 25, 25]);
+      assert.equal(r.lang, 'zh-CN');
+      assert.equal(r.font, '仿宋');
+    }
+  }
+  // The verbatim quote and its citation are in the Word text.
+  const f = O.findings(written.veto.doc);
+  const r = JSON.parse(execFileSync(PYTHON, ['-c', TEXTS, join(written.veto.out, D.fileName('opinion', f, 'docx')), join(written.veto.out, D.fileName('opinion', f, 'html'))], { encoding: 'utf8' }));
+  assert.ok(r.docx.includes(O.NOTICE.serious));
+  assert.ok(r.docx.includes(O.CITATION));
+});
+
+/** Every word box of a PDF: [page, xMin, xMax, yMax, word] and the page size, via pdftotext -bbox. */
+function words(pdf) {
+  const xhtml = execFileSync('pdftotext', ['-bbox', pdf, '-'], { encoding: 'utf8' });
+  const pages = [...xhtml.matchAll(/<page width="([\d.]+)" height="([\d.]+)">([\s\S]*?)<\/page>/g)];
+  const out = [];
+  pages.forEach((p, i) => {
+    for (const m of p[3].matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+      out.push([i + 1, Number(m[1]), Number(m[2]), Number(m[3]), m[4]]);
+    }
+  });
+  return { size: pages.map((p) => [Number(p[1]), Number(p[2])]), words: out };
+}
+
+const HANGING = '，。、；：！？”’）》';
+
+/**
+ * No word outside the printable area (2.5 cm = 71 pt side margins, a little
+ * slack for glyph overhang). A line-final CJK punctuation mark may hang into
+ * the right margin by one character, as Chinese typesetting (and LibreOffice)
+ * does; anything more is overflow.
+ */
+function assertInsideMargins(pdf, label) {
+  const { size, words: all } = words(pdf);
+  assert.ok(size.length > 0, `${label}: no page`);
+  for (const [w, hgt] of size) assert.deepEqual([Math.round(w), Math.round(hgt)], [595, 842], `${label}: not A4`);
+  const right = 595 - 65;
+  const hangs = (x1, word) => HANGING.includes(word.at(-1)) && x1 - 14.5 <= right;
+  const outside = all.filter(([, x0, x1, , word]) => x0 < 65 || (x1 > right && !hangs(x1, word)));
+  assert.deepEqual(outside, [], `${label}: text beyond the side margins`);
+  return all;
+}
+
+test('LibreOffice prints every .docx on A4 with all text inside the margins', () => {
+  const docs = [];
+  for (const w of Object.values(written)) for (const file of w.files) if (file.endsWith('.docx')) docs.push(join(w.out, file));
+  const pdfDir = join(dir, 'lo-pdf');
+  const run = spawnSync('soffice', [`-env:UserInstallation=file://${join(dir, 'lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', pdfDir, ...docs], { encoding: 'utf8', timeout: 240000 });
+  assert.equal(run.status, 0, run.stderr);
+  for (const docxPath of docs) {
+    const pdf = join(pdfDir, docxPath.split('/').pop().replace(/\.docx$/, '.pdf'));
+    assert.ok(existsSync(pdf), `LibreOffice did not print ${docxPath}`);
+    const all = assertInsideMargins(pdf, pdf);
+    const text = all.map((w) => w[4]).join('');
+    assert.ok(text.includes('盖章'), `${pdf}: no seal line`);
+  }
+});
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('Chromium prints every .html on A4 with all text inside the margins', async () => {
+  const page = await browser.newPage();
+  for (const w of Object.values(written)) {
+    for (const file of w.files.filter((f) => f.endsWith('.html'))) {
+      await page.goto(pathToFileURL(join(w.out, file)).href);
+      const pdf = join(dir, `${file}.pdf`);
+      writeFileSync(pdf, await page.pdf({ preferCSSPageSize: true, printBackground: true }));
+      assertInsideMargins(pdf, file);
+    }
+  }
+  await page.close();
+});
