@@ -35,6 +35,11 @@ enum Command {
         /// Override base_url from dudao.toml (used for the QR code on checklists).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Replace an output directory dudao did not make (its contents are
+        /// moved to OUTPUT.before-dudao, not deleted). Never the project root
+        /// or its sources.
+        #[arg(long)]
+        force: bool,
     },
     /// Build the site, serve it on localhost and rebuild when sources change.
     ///
@@ -113,9 +118,10 @@ fn main() -> ExitCode {
             root,
             output,
             base_url,
+            force,
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
-            if build(&root, &output, base_url.as_deref(), None) {
+            if build(&root, &output, base_url.as_deref(), force, None) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -127,13 +133,21 @@ fn main() -> ExitCode {
             address,
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
+            // The same rules as `build`: never serve (and rebuild into) a
+            // directory dudao may not replace.
+            if let Err(refused) = dudao::write::check_output_dir(&root, &output, false) {
+                eprintln!("{refused}");
+                return ExitCode::FAILURE;
+            }
             let last = std::sync::Arc::new(std::sync::Mutex::new(ServeState::default()));
-            if !build(&root, &output, None, Some(&last)) && !output.join("index.html").is_file() {
+            if !build(&root, &output, None, false, Some(&last))
+                && !output.join("index.html").is_file()
+            {
                 return ExitCode::FAILURE;
             }
             let (watch_root, watch_output) = (root.clone(), output.clone());
             let rebuild = move || {
-                build(&watch_root, &watch_output, None, Some(&last));
+                build(&watch_root, &watch_output, None, false, Some(&last));
             };
             match dudao::serve::serve(&root, &output, &address, rebuild) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -184,7 +198,7 @@ fn emit(text: &str) {
 }
 
 fn check(root: &std::path::Path, format: Format) -> ExitCode {
-    let result = dudao::load_project(root);
+    let result = dudao::check_project(root);
     let diagnostics = match &result {
         Ok((_, warnings)) => warnings.as_slice(),
         Err(Diagnostics(all)) => all.as_slice(),
@@ -278,10 +292,19 @@ fn build(
     root: &std::path::Path,
     output: &std::path::Path,
     base_url: Option<&str>,
+    force: bool,
     last: Option<&std::sync::Mutex<ServeState>>,
 ) -> bool {
     use dudao::write::{Staging, Update};
     let started = std::time::Instant::now();
+    let replaces = match dudao::write::check_output_dir(root, output, force) {
+        Ok(replaces) => replaces,
+        Err(refused) => {
+            eprintln!("{refused}");
+            eprintln!("build refused; nothing was written");
+            return false;
+        }
+    };
     let mut last = last.map(|m| m.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     let built = (|| {
         let config = dudao::config::Config::load(root).and_then(|config| match base_url {
@@ -295,7 +318,14 @@ fn build(
             let (files, written, fingerprints) = update.commit()?;
             return Ok((warnings, files, Some(written), Some(fingerprints)));
         }
-        let mut staging = Staging::new(output)?;
+        let mut staging = Staging::replacing(output, replaces)?;
+        if let Some(backup) = staging.backup() {
+            eprintln!(
+                "--force: the previous contents of {} will be kept in {}",
+                output.display(),
+                backup.display()
+            );
+        }
         if last.is_some() {
             staging = staging.with_fingerprints();
         }

@@ -7,6 +7,8 @@
 //! kept [`Spanned`], so a wrong subtotal is reported at its own line.
 
 mod evidence;
+mod inside;
+mod names;
 mod raw;
 mod yaml;
 
@@ -22,6 +24,9 @@ pub use raw::*;
 use yaml::position;
 pub use yaml::{YamlError, parse_yaml};
 
+pub use inside::outside_root;
+pub use names::is_source;
+
 pub const CONTENT_DIR: &str = "content";
 pub const RUBRICS_DIR: &str = "rubrics";
 
@@ -34,6 +39,8 @@ pub struct Doc<T> {
     pub body: String,
     /// Lines before the front matter's first line (the opening `---`).
     pub line_offset: u32,
+    /// The line of the file the body starts on, to locate problems in it.
+    pub body_line: u32,
 }
 
 impl<T> Doc<T> {
@@ -109,7 +116,7 @@ pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
 
 /// One clear error instead of a missing-file error for every expected file
 /// when `--root` points at the wrong place.
-fn check_root(root: &Path) -> Option<Diagnostic> {
+pub fn check_root(root: &Path) -> Option<Diagnostic> {
     let problem = if !root.exists() {
         "the project root does not exist"
     } else if !root.is_dir() {
@@ -134,6 +141,10 @@ fn load_required_doc<T: DeserializeOwned>(
             Diagnostic::error(relative(root, path), None, "required file is missing")
                 .hint("restore it from the bundled content (git checkout -- content/)"),
         );
+        return None;
+    }
+    if let Some(refused) = outside_root(root, path) {
+        diagnostics.push(refused);
         return None;
     }
     load_doc(root, path, diagnostics)
@@ -179,6 +190,10 @@ fn files_with_extension(
     extensions: &[&str],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
+    if let Some(refused) = outside_root(root, dir) {
+        diagnostics.push(refused);
+        return Vec::new();
+    }
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
@@ -198,9 +213,16 @@ fn files_with_extension(
         .map(|e| e.path())
         .filter(|p| p.is_file())
         .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| extensions.contains(&e))
+            if !is_source(root, p, extensions, diagnostics) {
+                return false;
+            }
+            match outside_root(root, p) {
+                Some(refused) => {
+                    diagnostics.push(refused);
+                    false
+                }
+                None => true,
+            }
         })
         .collect();
     paths.sort();
@@ -217,17 +239,12 @@ fn read_text(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opt
                     .unwrap_or(text),
             ),
             Err(err) => {
-                diagnostics.push(
-                    Diagnostic::error(
-                        relative(root, path),
-                        None,
-                        format!(
-                            "file is not valid UTF-8 (byte {})",
-                            err.utf8_error().valid_up_to()
-                        ),
-                    )
-                    .hint("save the file as UTF-8 (not GBK/GB18030)"),
-                );
+                let bytes = err.as_bytes();
+                diagnostics.push(crate::diagnostic::not_utf8(
+                    relative(root, path),
+                    bytes,
+                    &err.utf8_error(),
+                ));
                 None
             }
         },
@@ -274,12 +291,15 @@ pub fn load_doc<T: DeserializeOwned>(
             return None;
         }
     };
+    let front_yaml = front;
     match parse_yaml::<T>(front, 1) {
         Ok(front) => Some(Doc {
             path: rel,
             front,
             body: body.to_owned(),
             line_offset: 1,
+            // Opening `---`, the front matter, closing `---`.
+            body_line: front_text_lines(front_yaml) + 3,
         }),
         Err(diagnostic) => {
             diagnostics.push(diagnostic.into_diagnostic(&rel, "front matter", &text));
@@ -306,6 +326,10 @@ pub fn load_yaml_file<T: DeserializeOwned>(
             None
         }
     }
+}
+
+fn front_text_lines(yaml: &str) -> u32 {
+    yaml.matches('\n').count() as u32
 }
 
 enum FrontMatter<'a> {

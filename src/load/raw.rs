@@ -141,7 +141,7 @@ pub struct RawCriterion {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVeto {
-    pub title: String,
+    pub title: Spanned<String>,
     pub intro: Option<String>,
     pub items: Spanned<Vec<Spanned<RawVetoItem>>>,
 }
@@ -158,7 +158,7 @@ pub struct RawVetoItem {
 #[serde(deny_unknown_fields)]
 pub struct RawBand {
     pub id: Id,
-    pub label: String,
+    pub label: Spanned<String>,
     pub min: Points,
     pub consequence: Option<String>,
 }

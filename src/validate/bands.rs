@@ -39,7 +39,7 @@ impl RubricCtx<'_> {
                         &band.min,
                         format!(
                             "band `{}` minimum must be a non-negative multiple of 0.5, found `{value}`",
-                            band.label
+                            band.label.value
                         ),
                         hint,
                     );
@@ -52,7 +52,7 @@ impl RubricCtx<'_> {
                     &band.min,
                     format!(
                         "band `{}` starts at {min}, above the total {total}",
-                        band.label
+                        band.label.value
                     ),
                     "lower the threshold",
                 );
@@ -60,14 +60,17 @@ impl RubricCtx<'_> {
             if previous.is_some_and(|p| min >= p) {
                 self.error(
                     &band.min,
-                    format!("band `{}` must start below the band before it", band.label),
+                    format!(
+                        "band `{}` must start below the band before it",
+                        band.label.value
+                    ),
                     "list bands from the highest threshold to the lowest, e.g. 85, 60, 0",
                 );
             }
             previous = Some(min);
             bands.push(Band {
                 id: band.id.value.clone(),
-                label: band.label.clone(),
+                label: band.label.value.clone(),
                 min,
                 consequence: band.consequence.clone(),
             });

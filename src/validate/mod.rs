@@ -14,11 +14,17 @@
 //!   points and the subtotals that must add up);
 //! - [`bands`]: a rubric's 优良/合格/不合格 bands;
 //! - [`evidence`]: the evidence guides, their targets, quotes and numbers,
-//!   and that every indicator and official criterion has one.
+//!   and that every indicator and official criterion has one;
+//! - [`limits`]: what the Office exports cannot hold (Excel's cell and
+//!   title lengths), so that `check` finds every rubric `build` would fail on;
+//! - [`markdown`]: what content Markdown may hold (nesting depth, size,
+//!   no remote resources).
 
 mod bands;
 mod catalogue;
 mod evidence;
+mod limits;
+pub mod markdown;
 mod rubric;
 mod table;
 
@@ -29,6 +35,7 @@ use crate::load::RawProject;
 use crate::model::*;
 
 pub use catalogue::HasGroup;
+pub use limits::{BAND_LABEL_LIMIT, CELL_LIMIT, VALIDATION_TITLE_LIMIT};
 pub use rubric::content_hash;
 
 /// Bands are part of the automation contract (`data-band`), so their ids are fixed.
@@ -54,7 +61,11 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
         .filter_map(|file| rubric::validate_rubric(file, known_indicators.as_ref(), &mut out))
         .collect();
     rubric::check_rubric_ids_unique_and_bases(&raw.rubrics, &mut out);
+    for file in &raw.rubrics {
+        limits::check_export_limits(file, &mut out);
+    }
     rubrics.sort_by(|a, b| rubric_order(a).cmp(&rubric_order(b)));
+    check_markdown(&raw, &mut out);
     let evidence = evidence::validate_guides(&raw, raw.catalogue_incomplete, &mut out);
 
     let Some(mut catalogue) = catalogue else {
@@ -72,6 +83,28 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
     } else {
         (Some(project), out)
     }
+}
+
+/// Every Markdown body the site renders (see [`markdown`]).
+fn check_markdown(raw: &RawProject, out: &mut Vec<Diagnostic>) {
+    if let Some(doc) = &raw.notice {
+        markdown::check_doc(doc, &doc.body, out);
+    }
+    if let Some(doc) = &raw.overview {
+        markdown::check_doc(doc, &doc.body, out);
+    }
+    raw.groups
+        .iter()
+        .for_each(|d| markdown::check_doc(d, &d.body, out));
+    raw.indicators
+        .iter()
+        .for_each(|d| markdown::check_doc(d, &d.body, out));
+    raw.footnotes
+        .iter()
+        .for_each(|d| markdown::check_doc(d, &d.body, out));
+    raw.evidence
+        .iter()
+        .for_each(|d| markdown::check_doc(d, &d.body, out));
 }
 
 /// Official tables first, then ours, each alphabetically: the order of the

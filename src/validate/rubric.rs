@@ -150,7 +150,7 @@ pub(super) fn validate_rubric(
             );
         }
         Veto {
-            title: veto.title.clone(),
+            title: veto.title.value.clone(),
             intro: veto.intro.clone(),
             items: veto
                 .items

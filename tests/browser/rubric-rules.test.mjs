@@ -20,6 +20,8 @@ const FIXTURES = path.resolve('tests/rubric-rules');
 
 /** dudao check's messages (src/validate/, src/load.rs) → rubric-rules.js codes. */
 const RUST_CLASSES = [
+  // Raw in the YAML file the parser refuses them; escaped, validation does.
+  [/^invalid rubric: (unexpected character|.*surrogate)|contains the control character U\+/, 'bad-char'],
   [/^invalid rubric:/, 'schema'],
   [/is not lowercase kebab-case/, 'bad-id'],
   [/^duplicate (\w+ )*id `/, 'duplicate-id'],
