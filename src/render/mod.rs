@@ -307,17 +307,32 @@ fn search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 }
 
 /// The Word checklist and the Excel workbook of every rubric (see [`crate::export`]).
+/// The export cache key: the rubric's content, and the title of its base
+/// rubric, which the Word file names.
+fn export_key(project: &Project, rubric: &crate::model::Rubric) -> String {
+    let base = rubric.based_on.as_deref().and_then(|id| project.rubric(id));
+    format!(
+        "{}|{}",
+        rubric.content_hash,
+        base.map_or("", |b| b.title.as_str())
+    )
+}
+
 fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     let cached = |rubric: &Rubric| {
         let cache = site.cache?.exports.lock().ok()?;
-        cache.get(&rubric.content_hash).cloned()
+        cache.get(&export_key(site.project, rubric)).cloned()
     };
     // The Word and Excel files are the costliest output per rubric; spread them too.
     let exports = parallel_map(&site.project.rubrics, |rubric| {
         if let Some(files) = cached(rubric) {
             return Ok(files);
         }
-        crate::export::rubric_exports(rubric).map_err(|e| {
+        let base = rubric
+            .based_on
+            .as_deref()
+            .and_then(|id| site.project.rubric(id));
+        crate::export::rubric_exports(rubric, base).map_err(|e| {
             Diagnostics(vec![crate::diagnostic::Diagnostic::error(
                 format!("rubrics/{}.yaml", rubric.id),
                 None,
@@ -329,7 +344,7 @@ fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     for (rubric, files) in site.project.rubrics.iter().zip(exports) {
         let files = files?;
         if site.cache.is_some() {
-            keep.insert(rubric.content_hash.clone(), files.clone());
+            keep.insert(export_key(site.project, rubric), files.clone());
         }
         output.extend(files);
     }
