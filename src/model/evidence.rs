@@ -23,7 +23,7 @@ pub struct Evidence {
 }
 
 /// What an institution should have ready for one indicator or criterion.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Guide {
     /// Always `guidance`: dudao's text, never official.
     pub kind: String,
@@ -51,7 +51,7 @@ pub enum GuideTarget {
 }
 
 /// A number the official text sets, with the phrase that sets it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Requirement {
     pub kind: RequirementKind,
     pub value: u32,

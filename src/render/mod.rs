@@ -251,7 +251,7 @@ impl<'a> Site<'a> {
             theme,
             env,
             catalogue,
-            rubrics: Value::from(Serde(&project.rubrics)),
+            rubrics: Value::from_object(RubricList(project.rubrics.clone())),
             site: Value::from(Serde(config)),
             cache: None,
         })
@@ -297,6 +297,27 @@ impl<'a> Site<'a> {
             .get_template(template)
             .and_then(|t| t.render(context))
             .map_err(|e| Diagnostics(vec![self.theme.diagnostic(path, &e)]))
+    }
+}
+
+/// The `rubrics` every template sees, a list whose items become template
+/// values only when a template reads them: converting every rubric up front
+/// held 28 MB through the whole build at ×100 (docs/benchmarks.md). The
+/// environment is `'static`, so it keeps a plain copy of the rubrics.
+#[derive(Debug)]
+struct RubricList(Vec<Rubric>);
+
+impl minijinja::value::Object for RubricList {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Seq
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get(key.as_usize()?).map(|r| Value::from(Serde(r)))
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Seq(self.0.len())
     }
 }
 
