@@ -153,15 +153,12 @@ pub fn serve(options: &Options) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the server: {e}"))?;
-    let listener = std::net::TcpListener::bind(&options.address)
-        .and_then(|l| l.set_nonblocking(true).map(|()| l))
-        .map_err(|e| format!("cannot serve on {}: {e}", options.address))?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
-    warn_unless_loopback(address);
     let listener = {
         let _guard = runtime.enter();
-        tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?
+        listen(&options.address).map_err(|e| format!("cannot serve on {}: {e}", options.address))?
     };
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    warn_unless_loopback(address);
     runtime.spawn(http::run(listener, Arc::clone(&live), options.limits));
     eprintln!(
         "serving {} at http://{address}/ (Ctrl-C to stop)",
@@ -257,6 +254,26 @@ fn print_warnings(warnings: &[Diagnostic]) {
     for warning in warnings {
         eprintln!("{warning}");
     }
+}
+
+/// Binds `address` with a listen backlog deep enough for a burst of
+/// connections (std's is 128): a full backlog makes new clients wait for
+/// SYN retransmits, seconds, even when the server is idle.
+fn listen(address: &str) -> std::io::Result<tokio::net::TcpListener> {
+    use std::net::ToSocketAddrs;
+    let mut last = None;
+    for address in address.to_socket_addrs()? {
+        let socket = match address {
+            SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+            SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(address).and_then(|()| socket.listen(4096)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("the address resolves to nothing")))
 }
 
 fn warn_unless_loopback(address: SocketAddr) {
