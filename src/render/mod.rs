@@ -15,6 +15,7 @@ mod assess;
 mod coverage;
 mod evidence;
 mod home;
+pub mod incremental;
 mod indicators;
 pub mod markdown;
 mod qr;
@@ -93,6 +94,8 @@ pub struct Site<'a> {
 #[derive(Default)]
 pub struct Cache {
     exports: std::sync::Mutex<std::collections::HashMap<String, RubricExports>>,
+    /// Every page and what it read (see [`incremental`]).
+    pub pages: incremental::PageMemo,
 }
 
 /// A rubric's Office files: relative path → bytes.
@@ -112,6 +115,9 @@ pub fn render_site<E: From<Diagnostics>>(
 ) -> Result<(), E> {
     let mut site = Site::new(project, config, root)?;
     site.cache = cache;
+    if let Some(cache) = cache {
+        cache.pages.begin(project);
+    }
     // Families only add files, never read them, so they render on every
     // core; emitting in PAGE_FAMILIES order gives the bytes (and the first
     // error) that rendering them one after another would.
@@ -122,7 +128,11 @@ pub fn render_site<E: From<Diagnostics>>(
             family(&site, &mut output).map(|()| output)
         },
         |rendered| emit(rendered?),
-    )
+    )?;
+    if let Some(cache) = cache {
+        cache.pages.finish();
+    }
+    Ok(())
 }
 
 /// `items.iter().map(f).collect()`, with the calls spread over the machine's
@@ -222,7 +232,7 @@ impl<'a> Site<'a> {
             Value::from_safe_string(markdown::to_html(source, &footnotes))
         });
         env.add_filter("json_for_script", theme::json_for_script_filter);
-        let catalogue = Value::from(Serde(&project.catalogue));
+        let catalogue = incremental::Tracked::catalogue(Value::from(Serde(&project.catalogue)));
         let by_number: BTreeMap<String, Value> = project
             .catalogue
             .indicators
@@ -231,6 +241,7 @@ impl<'a> Site<'a> {
             .collect();
         let by_number = Value::from(by_number);
         env.add_function("indicator", move |number: u32| {
+            incremental::record(incremental::Dep::Indicator(number));
             by_number
                 .get_item(&Value::from(number.to_string()))
                 .unwrap_or_default()
@@ -243,6 +254,7 @@ impl<'a> Site<'a> {
             .collect();
         let groups = Value::from(groups);
         env.add_function("group", move |number: u32| {
+            incremental::record(incremental::Dep::Group(number));
             groups
                 .get_item(&Value::from(number.to_string()))
                 .unwrap_or_default()
@@ -253,6 +265,7 @@ impl<'a> Site<'a> {
             .map(|r| (r.id.clone(), r.title.clone()))
             .collect();
         env.add_function("rubric_title", move |id: &str| {
+            incremental::record(incremental::Dep::RubricTitle(id.to_owned()));
             rubric_titles.get(id).cloned().unwrap_or_default()
         });
         env.add_function("footnote_anchor", markdown::footnote_anchor);
@@ -263,7 +276,7 @@ impl<'a> Site<'a> {
             theme,
             env,
             catalogue,
-            rubrics: Value::from(Serde(&project.rubrics)),
+            rubrics: incremental::Tracked::rubrics(Value::from(Serde(&project.rubrics))),
             site: Value::from(Serde(config)),
             cache: None,
         })
@@ -281,8 +294,14 @@ impl<'a> Site<'a> {
         extra: Value,
     ) -> Result<(), Diagnostics> {
         let path = format!("{dir}index.html");
-        let html = self.render(template, &path, page, extra)?;
-        output.insert(path, html.into_bytes());
+        let bytes = match self.cache {
+            // dudao serve: only the pages whose inputs changed render again.
+            Some(cache) => cache.pages.page(&path, &(template, page, &extra), || {
+                self.render(template, &path, page, extra.clone())
+            })?,
+            None => self.render(template, &path, page, extra)?.into_bytes(),
+        };
+        output.insert(path, bytes);
         Ok(())
     }
 

@@ -16,7 +16,7 @@
 
 mod disk;
 mod http;
-mod rebuild;
+pub mod rebuild;
 mod watch;
 
 use std::net::SocketAddr;
@@ -127,7 +127,7 @@ struct Failure<'a> {
 pub fn serve(options: &Options) -> Result<(), String> {
     let started = Instant::now();
     let mut rebuilder = rebuild::Rebuilder::default();
-    let first = match rebuilder.rebuild(&options.root, &Files::new()) {
+    let first = match rebuilder.rebuild(&options.root, &[], &Files::new()) {
         Ok(built) => built,
         Err(errors) => return Err(format!("{errors}\nbuild failed; nothing to serve")),
     };
@@ -176,7 +176,13 @@ pub fn serve(options: &Options) -> Result<(), String> {
             while let Ok(more) = changes.recv_timeout(Duration::from_millis(2)) {
                 paths.extend(more);
             }
-            rebuild_once(&mut rebuilder, &root, &rebuild_live, rebuild_disk.as_ref());
+            rebuild_once(
+                &mut rebuilder,
+                &root,
+                &paths,
+                &rebuild_live,
+                rebuild_disk.as_ref(),
+            );
         }
     });
 
@@ -193,12 +199,13 @@ pub fn serve(options: &Options) -> Result<(), String> {
 fn rebuild_once(
     rebuilder: &mut rebuild::Rebuilder,
     root: &Path,
+    sources: &[PathBuf],
     live: &Live,
     disk: Option<&disk::Writer>,
 ) {
     let started = Instant::now();
     let previous = live.snapshot();
-    match rebuilder.rebuild(root, &previous.files) {
+    match rebuilder.rebuild(root, sources, &previous.files) {
         Ok(built) => {
             print_warnings(&built.warnings);
             let generation = previous.generation + 1;
@@ -211,6 +218,7 @@ fn rebuild_once(
                 &serde_json::to_string(&reload).expect("plain JSON"),
             );
             let (files, changed) = (built.files.len(), built.changed.len());
+            let (rendered, reused) = (built.rendered, built.reused);
             live.publish(
                 Snapshot {
                     files: built.files,
@@ -221,7 +229,8 @@ fn rebuild_once(
             );
             // scripts/bench reads this line.
             eprintln!(
-                "built {files} files ({changed} changed) in {} ms",
+                "built {files} files ({changed} changed; {rendered} pages rendered, \
+                 {reused} reused) in {} ms",
                 started.elapsed().as_millis()
             );
             if let Some(disk) = disk {

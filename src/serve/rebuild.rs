@@ -1,7 +1,7 @@
 //! One rebuild of the site into memory, for `dudao serve`.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use hyper::body::Bytes;
 
@@ -17,16 +17,45 @@ pub struct Rebuilder {
 }
 
 /// A finished rebuild: the whole new site, the paths whose bytes differ
-/// from the previous one, and the warnings.
+/// from the previous one, the warnings, and how many pages were rendered
+/// and reused.
 pub struct Built {
     pub files: Files,
     pub changed: Vec<String>,
     pub warnings: Vec<Diagnostic>,
+    pub rendered: usize,
+    pub reused: usize,
 }
 
 impl Rebuilder {
-    /// Builds the project under `root`; `previous` is the site being served.
-    pub fn rebuild(&mut self, root: &Path, previous: &Files) -> Result<Built, Diagnostics> {
+    /// Builds the project under `root` after `sources` changed; `previous`
+    /// is the site being served.
+    ///
+    /// Pages are tracked one by one against the model (see
+    /// `render::incremental`); templates and dudao.toml are not, so a
+    /// change to a template or to dudao.toml renders every page.
+    pub fn rebuild(
+        &mut self,
+        root: &Path,
+        sources: &[PathBuf],
+        previous: &Files,
+    ) -> Result<Built, Diagnostics> {
+        let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        let untracked = |path: &PathBuf| {
+            let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            // A theme's static files are copied, not read by any page.
+            let theme_static = path.strip_prefix(root_abs.join("themes")).is_ok_and(|p| {
+                p.components()
+                    .nth(1)
+                    .is_some_and(|c| c.as_os_str() == "static")
+            });
+            path == root_abs
+                || (path.starts_with(root_abs.join("themes")) && !theme_static)
+                || path == root_abs.join(crate::config::CONFIG_FILE)
+        };
+        if sources.iter().any(untracked) {
+            self.cache.pages.clear();
+        }
         let config = crate::config::Config::load(root)?;
         let mut collect = Collect(Files::with_capacity(previous.len()));
         let warnings = match crate::build_site(root, &config, Some(&self.cache), &mut collect) {
@@ -48,10 +77,13 @@ impl Rebuilder {
             .chain(previous.keys().filter(|p| !files.contains_key(*p)).cloned())
             .collect();
         changed.sort();
+        let (rendered, reused) = self.cache.pages.last_counts();
         Ok(Built {
             files,
             changed,
             warnings,
+            rendered,
+            reused,
         })
     }
 }
