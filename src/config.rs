@@ -42,14 +42,27 @@ impl Config {
     /// Reads `dudao.toml` under `root`; a missing file means all defaults.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+        if let Some(refused) = crate::load::outside_root(root, &path) {
+            return Err(Diagnostics(vec![refused]));
+        }
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => {
                 return Err(Diagnostics(vec![Diagnostic::error(
                     CONFIG_FILE,
                     None,
                     format!("cannot read the site settings: {e}"),
+                )]));
+            }
+        };
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                return Err(Diagnostics(vec![crate::diagnostic::not_utf8(
+                    CONFIG_FILE,
+                    &bytes,
+                    &e,
                 )]));
             }
         };
@@ -60,21 +73,36 @@ impl Config {
         let mut config: Config = toml::from_str(text).map_err(|e| {
             let at = e.span().map(|span| position(text, span.start));
             Diagnostics(vec![
-                Diagnostic::error(CONFIG_FILE, at, e.message().trim().to_string())
-                    .hint("known keys: title, base_url, theme, footer (see docs/site.md)"),
+                Diagnostic::error(CONFIG_FILE, at, e.message().trim().to_string()).hint(
+                    if e.message().contains("unknown field") {
+                        "known keys: title, base_url, theme, footer (see docs/site.md)"
+                    } else {
+                        "write each setting as key = \"value\" (see docs/site.md)"
+                    },
+                ),
             ])
         })?;
+        let at = |key: &str| key_position(text, key);
         if let Some(url) = config.base_url.take() {
-            config = config.with_base_url(&url)?;
+            config = config.with_base_url(&url).map_err(|mut errors| {
+                errors.0.iter_mut().for_each(|d| d.locate(at("base_url")));
+                errors
+            })?;
         }
         if config.theme.is_empty() || config.theme.contains(['/', '\\', '.']) {
             return Err(Diagnostics(vec![
                 Diagnostic::error(
                     CONFIG_FILE,
-                    None,
+                    at("theme"),
                     format!("theme `{}` is not a directory name", config.theme),
                 )
                 .hint("name a directory under themes/, e.g. theme = \"default\""),
+            ]));
+        }
+        if config.title.trim().is_empty() {
+            return Err(Diagnostics(vec![
+                Diagnostic::error(CONFIG_FILE, at("title"), "the site title is empty")
+                    .hint("give the site a title, or delete the line for the default title"),
             ]));
         }
         Ok(config)
@@ -100,6 +128,17 @@ impl Config {
         self.base_url = Some(url.trim_end_matches('/').to_string() + "/");
         Ok(self)
     }
+}
+
+/// Where `key = …` starts, for settings checked after parsing.
+fn key_position(text: &str, key: &str) -> Option<Position> {
+    text.lines().zip(1u32..).find_map(|(line, number)| {
+        let rest = line.trim_start().strip_prefix(key)?;
+        rest.trim_start().starts_with('=').then_some(Position {
+            line: number,
+            column: 1,
+        })
+    })
 }
 
 fn position(text: &str, offset: usize) -> Position {

@@ -64,6 +64,14 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the position when there is one.
+    pub fn locate(&mut self, at: Option<Position>) {
+        if let Some(at) = at {
+            self.line = Some(at.line);
+            self.column = Some(at.column);
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -75,19 +83,41 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label}: {}", self.file)?;
+        // File names and messages come from the source tree: a newline in a
+        // name could forge a diagnostic line, an ESC drive the terminal.
+        write!(f, "{label}: {}", terminal_safe(&self.file))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {
                 write!(f, ":{column}")?;
             }
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", terminal_safe(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  help: {hint}")?;
+            write!(f, "\n  help: {}", terminal_safe(hint))?;
         }
         Ok(())
     }
+}
+
+/// `text` with every control character (newline, ESC, DEL, C1 controls …)
+/// written as a visible escape, for human output on a terminal. JSON output
+/// escapes them itself.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\n' => "\\n".to_owned(),
+                '\t' => "\\t".to_owned(),
+                '\r' => "\\r".to_owned(),
+                c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+                c => c.to_string(),
+            })
+            .collect(),
+    )
 }
 
 /// Forward slashes on every platform so diagnostics and JSON are stable.
@@ -128,6 +158,30 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Where the first byte that is not UTF-8 lies, as an editor counts it
+/// (`valid_up_to` is [`std::str::Utf8Error::valid_up_to`]); a byte offset
+/// means nothing to an author.
+pub fn utf8_error_position(bytes: &[u8], valid_up_to: usize) -> Position {
+    let valid = String::from_utf8_lossy(&bytes[..valid_up_to.min(bytes.len())]);
+    let line = valid.matches('\n').count() as u32 + 1;
+    let column = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+    Position { line, column }
+}
+
+/// The error for a file that is not UTF-8, at its first bad byte.
+pub fn not_utf8(file: impl AsRef<Path>, bytes: &[u8], error: &std::str::Utf8Error) -> Diagnostic {
+    let at = utf8_error_position(bytes, error.valid_up_to());
+    let byte = bytes.get(error.valid_up_to()).copied().unwrap_or_default();
+    Diagnostic::error(
+        file,
+        Some(at),
+        format!(
+            "the file is not valid UTF-8: byte 0x{byte:02X} here is not part of a UTF-8 character"
+        ),
+    )
+    .hint("save the file as UTF-8 (not GBK/GB18030 or Latin-1)")
+}
+
 pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
@@ -135,6 +189,33 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn human_output_shows_control_characters_as_escapes() {
+        let d = Diagnostic::error(
+            "fake.yaml\nerror: x.yaml:1:1",
+            None,
+            "bad \u{1b}[31mred\u{7f}",
+        )
+        .hint("a\u{90}b");
+        assert_eq!(
+            d.to_string(),
+            "error: fake.yaml\\nerror: x.yaml:1:1: bad \\u{1b}[31mred\\u{7f}\n  help: a\\u{90}b"
+        );
+        assert_eq!(terminal_safe("督导 ok"), "督导 ok");
+    }
+
+    #[test]
+    fn a_bad_byte_is_located_by_line_and_column() {
+        let bytes = "第一行\nab\u{e9}".as_bytes().to_vec();
+        let mut latin1 = "第一行\nab".as_bytes().to_vec();
+        latin1.push(0xE9);
+        assert!(std::str::from_utf8(&bytes).is_ok());
+        let error = std::str::from_utf8(&latin1).unwrap_err();
+        let d = not_utf8("dudao.toml", &latin1, &error);
+        assert_eq!((d.line, d.column), (Some(2), Some(3)));
+        assert!(d.message.contains("0xE9"), "{}", d.message);
+    }
 
     #[test]
     fn display_path_uses_forward_slashes_and_keeps_the_root() {

@@ -67,12 +67,12 @@ pub fn load_guides(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Doc<Ra
     let mut paths = Vec::new();
     for entry in sorted_entries(root, &dir, diagnostics) {
         if entry.is_dir() {
-            paths.extend(
-                sorted_entries(root, &entry, diagnostics)
-                    .into_iter()
-                    .filter(|p| is_markdown(p)),
-            );
-        } else if is_markdown(&entry) {
+            for path in sorted_entries(root, &entry, diagnostics) {
+                if is_markdown(root, &path, diagnostics) {
+                    paths.push(path);
+                }
+            }
+        } else if is_markdown(root, &entry, diagnostics) {
             paths.push(entry);
         }
     }
@@ -93,15 +93,30 @@ pub fn load_guides(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Doc<Ra
     guides
 }
 
-fn is_markdown(path: &Path) -> bool {
-    path.is_file() && path.extension().is_some_and(|e| e == "md")
+fn is_markdown(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    path.is_file() && load::is_source(root, path, &["md"], diagnostics)
 }
 
+/// The entries of `dir`, sorted; anything that leads outside the project
+/// (a symbolic link) is reported and left out.
 fn sorted_entries(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    if let Some(refused) = load::outside_root(root, dir) {
+        diagnostics.push(refused);
+        return Vec::new();
+    }
     match fs::read_dir(dir) {
         Ok(entries) => {
-            let mut paths: Vec<PathBuf> =
-                entries.filter_map(Result::ok).map(|e| e.path()).collect();
+            let mut paths: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| match load::outside_root(root, p) {
+                    Some(refused) => {
+                        diagnostics.push(refused);
+                        false
+                    }
+                    None => true,
+                })
+                .collect();
             paths.sort();
             paths
         }

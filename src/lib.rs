@@ -38,6 +38,37 @@ pub fn load_project(root: &Path) -> Result<(Project, Vec<Diagnostic>), Diagnosti
     }
 }
 
+/// Everything `dudao build` checks before it renders: the project, and
+/// `dudao.toml` and the theme it names. What `dudao check` runs, so that a
+/// project `check` passes does not then fail to build.
+pub fn check_project(root: &Path) -> Result<(Project, Vec<Diagnostic>), Diagnostics> {
+    let mut settings = Vec::new();
+    match config::Config::load(root) {
+        // Without themes/ only the content can be checked (tests and tools
+        // copy just content/ and rubrics/); build then says the theme is missing.
+        Ok(config) if root.join("themes").is_dir() => {
+            match render::theme::Theme::new(root, &config.theme) {
+                Ok(theme) => settings.extend(theme.check_templates()),
+                Err(Diagnostics(errors)) => settings.extend(errors),
+            }
+        }
+        Ok(_) => {}
+        Err(Diagnostics(errors)) => settings.extend(errors),
+    }
+    // A root that is no project is reported once, by the loader.
+    if load::check_root(root).is_some() {
+        settings.clear();
+    }
+    match load_project(root) {
+        Ok(loaded) if settings.is_empty() => Ok(loaded),
+        Ok((_, mut diagnostics)) | Err(Diagnostics(mut diagnostics)) => {
+            diagnostics.extend(settings);
+            diagnostic::sort(&mut diagnostics);
+            Err(Diagnostics(diagnostics))
+        }
+    }
+}
+
 /// Why a build failed: the project (content, rubrics, dudao.toml,
 /// templates) or writing the output.
 #[derive(Debug)]

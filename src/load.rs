@@ -15,6 +15,15 @@ pub use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, Position, display_path, relative};
 
+mod inside;
+mod names;
+mod parse;
+
+pub use inside::outside_root;
+pub use names::is_source;
+use parse::{FrontMatter, front_text_lines, split_front_matter};
+pub use parse::{YamlError, parse_yaml};
+
 pub const CONTENT_DIR: &str = "content";
 pub const RUBRICS_DIR: &str = "rubrics";
 
@@ -27,6 +36,8 @@ pub struct Doc<T> {
     pub body: String,
     /// Lines before the front matter's first line (the opening `---`).
     pub line_offset: u32,
+    /// The line of the file the body starts on, to locate problems in it.
+    pub body_line: u32,
 }
 
 impl<T> Doc<T> {
@@ -194,7 +205,7 @@ pub struct RawCriterion {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVeto {
-    pub title: String,
+    pub title: Spanned<String>,
     pub intro: Option<String>,
     pub items: Spanned<Vec<Spanned<RawVetoItem>>>,
 }
@@ -211,7 +222,7 @@ pub struct RawVetoItem {
 #[serde(deny_unknown_fields)]
 pub struct RawBand {
     pub id: Id,
-    pub label: String,
+    pub label: Spanned<String>,
     pub min: Points,
     pub consequence: Option<String>,
 }
@@ -268,7 +279,7 @@ pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
 
 /// One clear error instead of a missing-file error for every expected file
 /// when `--root` points at the wrong place.
-fn check_root(root: &Path) -> Option<Diagnostic> {
+pub fn check_root(root: &Path) -> Option<Diagnostic> {
     let problem = if !root.exists() {
         "the project root does not exist"
     } else if !root.is_dir() {
@@ -293,6 +304,10 @@ fn load_required_doc<T: DeserializeOwned>(
             Diagnostic::error(relative(root, path), None, "required file is missing")
                 .hint("restore it from the bundled content (git checkout -- content/)"),
         );
+        return None;
+    }
+    if let Some(refused) = outside_root(root, path) {
+        diagnostics.push(refused);
         return None;
     }
     load_doc(root, path, diagnostics)
@@ -338,6 +353,10 @@ fn files_with_extension(
     extensions: &[&str],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
+    if let Some(refused) = outside_root(root, dir) {
+        diagnostics.push(refused);
+        return Vec::new();
+    }
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
@@ -357,9 +376,16 @@ fn files_with_extension(
         .map(|e| e.path())
         .filter(|p| p.is_file())
         .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| extensions.contains(&e))
+            if !is_source(root, p, extensions, diagnostics) {
+                return false;
+            }
+            match outside_root(root, p) {
+                Some(refused) => {
+                    diagnostics.push(refused);
+                    false
+                }
+                None => true,
+            }
         })
         .collect();
     paths.sort();
@@ -376,17 +402,12 @@ fn read_text(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opt
                     .unwrap_or(text),
             ),
             Err(err) => {
-                diagnostics.push(
-                    Diagnostic::error(
-                        relative(root, path),
-                        None,
-                        format!(
-                            "file is not valid UTF-8 (byte {})",
-                            err.utf8_error().valid_up_to()
-                        ),
-                    )
-                    .hint("save the file as UTF-8 (not GBK/GB18030)"),
-                );
+                let bytes = err.as_bytes();
+                diagnostics.push(crate::diagnostic::not_utf8(
+                    relative(root, path),
+                    bytes,
+                    &err.utf8_error(),
+                ));
                 None
             }
         },
@@ -433,12 +454,15 @@ pub fn load_doc<T: DeserializeOwned>(
             return None;
         }
     };
+    let front_yaml = front;
     match parse_yaml::<T>(front, 1) {
         Ok(front) => Some(Doc {
             path: rel,
             front,
             body: body.to_owned(),
             line_offset: 1,
+            // Opening `---`, the front matter, closing `---`.
+            body_line: front_text_lines(front_yaml) + 3,
         }),
         Err(diagnostic) => {
             diagnostics.push(diagnostic.into_diagnostic(&rel, "front matter", &text));
@@ -465,107 +489,6 @@ pub fn load_yaml_file<T: DeserializeOwned>(
             None
         }
     }
-}
-
-enum FrontMatter<'a> {
-    Found { yaml: &'a str, body: &'a str },
-    Missing,
-    Unclosed,
-}
-
-/// Splits `---\n<yaml>---\n<body>`.
-fn split_front_matter(text: &str) -> FrontMatter<'_> {
-    let Some(rest) = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-    else {
-        return FrontMatter::Missing;
-    };
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            let yaml = &rest[..offset];
-            let body = &rest[offset + line.len()..];
-            return FrontMatter::Found { yaml, body };
-        }
-        offset += line.len();
-    }
-    FrontMatter::Unclosed
-}
-
-/// A YAML error, not yet tied to a file.
-pub struct YamlError {
-    pub at: Option<Position>,
-    pub message: String,
-}
-
-impl YamlError {
-    /// `what` is `rubric` or `front matter`; `text` is the whole file, to
-    /// recognise an empty one.
-    fn into_diagnostic(self, file: &Path, what: &str, text: &str) -> Diagnostic {
-        let reference = if what == "rubric" {
-            "docs/rubric-format.md lists every field, its type and whether it is required"
-        } else {
-            "compare with the other files in the same folder"
-        };
-        if text.trim().is_empty() {
-            return Diagnostic::error(file, None, format!("the {what} is empty"))
-                .hint(format!("write its fields, or delete the file; {reference}"));
-        }
-        let message = &self.message;
-        let hint = if let Some(rest) = message.strip_prefix("missing field ") {
-            format!("add the required field {rest}; {reference}")
-        } else if message.starts_with("unknown field ") {
-            format!("remove the key or correct its spelling; {reference}")
-        } else if message.starts_with("unknown variant ") {
-            "use one of the values listed".to_owned()
-        } else if message.contains("tab") {
-            "indent with spaces: YAML does not allow tabs for indentation".to_owned()
-        } else if message.contains("expected mapping") && self.at.is_some_and(|p| p.line <= 1) {
-            format!("a {what} is a set of `key: value` lines; {reference}")
-        } else if message.starts_with("invalid type") || message.starts_with("expected ") {
-            format!("the value has the wrong type; {reference}")
-        } else {
-            "fix the YAML syntax here: check indentation, the `: ` after each key, and unclosed brackets or quotes".to_owned()
-        };
-        let at = if message.contains("found a tab") {
-            first_indenting_tab(text, self.at).or(self.at)
-        } else {
-            self.at
-        };
-        Diagnostic::error(file, at, format!("invalid {what}: {message}")).hint(hint)
-    }
-}
-
-/// The parser reports a tab where the token it was reading began, often a
-/// line above; the author needs the tab itself.
-fn first_indenting_tab(text: &str, from: Option<Position>) -> Option<Position> {
-    let first_line = from.map_or(1, |p| p.line);
-    text.lines()
-        .zip(1u32..)
-        .skip_while(|(_, number)| *number < first_line)
-        .find_map(|(line, number)| {
-            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-            line[..indent].find('\t').map(|column| Position {
-                line: number,
-                column: column as u32 + 1,
-            })
-        })
-}
-
-/// Parses YAML text, shifting reported lines by `line_offset` (front matter
-/// starts below the opening `---`).
-pub fn parse_yaml<T: DeserializeOwned>(text: &str, line_offset: u32) -> Result<T, YamlError> {
-    serde_saphyr::from_str::<T>(text).map_err(|err| {
-        let at = err.location().and_then(|l| position(&l, line_offset));
-        let mut message = err.without_snippet().to_string();
-        // The crate appends its own "at line L, column C"; we print the
-        // position in the file:line:column prefix instead, shifted correctly.
-        if let Some(cut) = message.rfind(" at line ") {
-            message.truncate(cut);
-        }
-        YamlError { at, message }
-    })
 }
 
 /// A printable relative path, for messages that name other files.

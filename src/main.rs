@@ -33,6 +33,11 @@ enum Command {
         /// Override base_url from dudao.toml (used for the QR code on checklists).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Replace an output directory dudao did not make (its contents are
+        /// moved to OUTPUT.before-dudao, not deleted). Never the project root
+        /// or its sources.
+        #[arg(long)]
+        force: bool,
     },
     /// Build the site, serve it on localhost, rebuild when sources change and
     /// reload the open pages.
@@ -139,9 +144,10 @@ fn main() -> ExitCode {
             root,
             output,
             base_url,
+            force,
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
-            if build(&root, &output, base_url.as_deref()) {
+            if build(&root, &output, base_url.as_deref(), force) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -155,8 +161,15 @@ fn main() -> ExitCode {
             max_connections,
             header_timeout_ms,
         } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            // The same rules as `build`: never serve (and rebuild into) a
+            // directory dudao may not replace.
+            if let Err(refused) = dudao::write::check_output_dir(&root, &output, false) {
+                eprintln!("{refused}");
+                return ExitCode::FAILURE;
+            }
             let options = dudao::serve::Options {
-                output: Some(output.unwrap_or_else(|| root.join("public"))),
+                output: Some(output),
                 root,
                 address,
                 poll,
@@ -238,7 +251,7 @@ fn emit(text: &str) {
 }
 
 fn check(root: &std::path::Path, format: Format) -> ExitCode {
-    let result = dudao::load_project(root);
+    let result = dudao::check_project(root);
     let diagnostics = match &result {
         Ok((_, warnings)) => warnings.as_slice(),
         Err(Diagnostics(all)) => all.as_slice(),
@@ -316,14 +329,34 @@ fn summary(project: &Project) -> String {
 
 /// Builds the site under `root` into `output`, printing diagnostics; true on
 /// success. On any error the previous output stays as it was.
-fn build(root: &std::path::Path, output: &std::path::Path, base_url: Option<&str>) -> bool {
+fn build(
+    root: &std::path::Path,
+    output: &std::path::Path,
+    base_url: Option<&str>,
+    force: bool,
+) -> bool {
     let started = std::time::Instant::now();
+    let replaces = match dudao::write::check_output_dir(root, output, force) {
+        Ok(replaces) => replaces,
+        Err(refused) => {
+            eprintln!("{refused}");
+            eprintln!("build refused; nothing was written");
+            return false;
+        }
+    };
     let built = (|| {
         let config = dudao::config::Config::load(root).and_then(|config| match base_url {
             Some(url) => config.with_base_url(url),
             None => Ok(config),
         })?;
-        let mut staging = dudao::write::Staging::new(output)?;
+        let mut staging = dudao::write::Staging::replacing(output, replaces)?;
+        if let Some(backup) = staging.backup() {
+            eprintln!(
+                "--force: the previous contents of {} will be kept in {}",
+                output.display(),
+                backup.display()
+            );
+        }
         let warnings = dudao::build_site(root, &config, None, &mut staging)?;
         let (files, _) = staging.commit()?;
         Ok::<_, dudao::BuildError>((warnings, files))

@@ -63,6 +63,9 @@ pub fn new_rubric(root: &Path, from: &str, new_id: &str) -> Result<Scaffolded, V
         ]);
     };
 
+    if let Some(refused) = load::outside_root(root, &source) {
+        return Err(vec![refused]);
+    }
     let mut diagnostics = Vec::new();
     let Some(file) = load::load_yaml_file::<RawRubric>(root, &source, &mut diagnostics) else {
         return Err(diagnostics);

@@ -1,8 +1,17 @@
 //! The only code that touches the output directory.
 //!
 //! The site is written in full to a fresh directory beside the output, then
-//! swapped in with two renames, so readers (and `dudao serve`) never see a
-//! half-written site and a failed write leaves the previous site as it was.
+//! swapped in (atomically where the OS can: [`swap`]), so readers (and
+//! `dudao serve`) never see a half-written site and a failed write leaves the
+//! previous site as it was. Which directory may be replaced at all is
+//! decided in [`output_dir`]: only one dudao made, never the project.
+
+mod output_dir;
+mod swap;
+
+pub use output_dir::{
+    MANIFEST, Replaces, SOURCES, backup_path, check_output_dir, existing_output, is_dudao_output,
+};
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -27,6 +36,8 @@ pub struct Staging {
     dir: PathBuf,
     staging: PathBuf,
     previous: PathBuf,
+    /// Where a directory dudao did not make (`--force`) is kept.
+    backup: Option<PathBuf>,
     /// The site being replaced, whose unchanged files are hard-linked.
     current: Option<PathBuf>,
     made_dirs: HashSet<PathBuf>,
@@ -36,19 +47,24 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Starts writing a site that will replace `dir`.
-    ///
-    /// Refuses to replace a non-empty directory that does not look like a
-    /// built site (no `index.html`): a mistyped `--output src` must not
-    /// delete source.
+    /// Starts writing a site that will replace `dir`, which must be absent,
+    /// empty or an earlier dudao output ([`existing_output`]); callers that
+    /// know the project root check [`check_output_dir`] first.
     pub fn new(dir: &Path) -> io::Result<Self> {
-        if dir.exists() && !looks_like_a_site(dir)? {
-            return Err(io::Error::other(format!(
-                "{} is not empty and holds no index.html, so it is not a site dudao built; \
-                 choose another --output or empty it first",
-                dir.display()
-            )));
+        let replaces = existing_output(dir, false).map_err(diagnostic_error)?;
+        Self::replacing(dir, replaces)
+    }
+
+    /// Starts writing a site that will replace `dir`, which holds what
+    /// `replaces` says ([`check_output_dir`]'s answer). A [`Replaces::Foreign`]
+    /// directory is kept at [`Staging::backup`] on commit, not deleted.
+    pub fn replacing(dir: &Path, replaces: Replaces) -> io::Result<Self> {
+        if replaces != Replaces::Foreign {
+            existing_output(dir, false).map_err(diagnostic_error)?;
         }
+        // `site/..` or `./`: the directory's real parent and name, which the
+        // staging directory and the swap need.
+        let dir = &output_dir::resolve(dir).map_err(|e| with_path(e, "cannot resolve", dir))?;
         let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -60,15 +76,26 @@ impl Staging {
             .ok_or_else(|| io::Error::other(format!("{} has no directory name", dir.display())))?
             .to_string_lossy()
             .into_owned();
-        let staging = parent.join(format!(".{name}.dudao-new-{}", std::process::id()));
-        let previous = parent.join(format!(".{name}.dudao-old-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(|e| with_path(e, "cannot clear", &staging))?;
+        output_dir::remove_stale_work_dirs(&parent, &name);
+        let pid = std::process::id();
+        let staging = parent.join(output_dir::work_dir_name(&name, "new", pid));
+        let previous = parent.join(output_dir::work_dir_name(&name, "old", pid));
+        for ours in [&staging, &previous] {
+            // Left by an earlier build under our own (reused) process id.
+            if is_dudao_output(ours) {
+                fs::remove_dir_all(ours).map_err(|e| with_path(e, "cannot clear", ours))?;
+            }
         }
-        fs::create_dir_all(&staging).map_err(|e| with_path(e, "cannot create", &staging))?;
+        fs::create_dir(&staging).map_err(|e| with_path(e, "cannot create", &staging))?;
+        // From its first moment the staging directory carries the manifest,
+        // so a later build can tell it apart from anything a user made.
+        let manifest = staging.join(MANIFEST);
+        fs::write(&manifest, output_dir::MANIFEST_TEXT)
+            .map_err(|e| with_path(e, "cannot write", &manifest))?;
         Ok(Staging {
             dir: dir.to_path_buf(),
-            current: dir.is_dir().then(|| dir.to_path_buf()),
+            current: (replaces == Replaces::PreviousOutput).then(|| dir.to_path_buf()),
+            backup: (replaces == Replaces::Foreign).then(|| backup_path(dir)),
             made_dirs: HashSet::from([staging.clone()]),
             staging,
             previous,
@@ -76,6 +103,12 @@ impl Staging {
             fingerprints: None,
             committed: false,
         })
+    }
+
+    /// Where the contents of a directory dudao did not make will be kept
+    /// when this build commits (`--force`); `None` when nothing is kept.
+    pub fn backup(&self) -> Option<&Path> {
+        self.backup.as_deref()
     }
 
     /// Also records each file's [`Fingerprints`], for `dudao serve`'s next
@@ -88,8 +121,21 @@ impl Staging {
     /// Swaps the written site in for the old one; returns how many files it
     /// holds and, when asked for, their fingerprints.
     pub fn commit(mut self) -> io::Result<(usize, Option<Fingerprints>)> {
-        swap(&self.staging, &self.dir, &self.previous)?;
+        if self.backup.is_none() {
+            // The output was empty or dudao's when the build began; someone
+            // may have put files there since.
+            existing_output(&self.dir, false).map_err(diagnostic_error)?;
+        }
+        let had_old = swap::swap_in(&self.staging, &self.dir, &self.previous)?;
         self.committed = true;
+        if had_old {
+            match &self.backup {
+                Some(backup) => fs::rename(&self.previous, backup)
+                    .map_err(|e| with_path(e, "cannot keep the old contents at", backup))?,
+                None => fs::remove_dir_all(&self.previous)
+                    .map_err(|e| with_path(e, "cannot remove", &self.previous))?,
+            }
+        }
         Ok((self.files, self.fingerprints.take()))
     }
 }
@@ -212,15 +258,12 @@ pub fn write_site(output: &Output, dir: &Path) -> io::Result<()> {
     staging.commit().map(drop)
 }
 
-fn looks_like_a_site(dir: &Path) -> io::Result<bool> {
-    if !dir.is_dir() {
-        return Ok(false);
-    }
-    let empty = fs::read_dir(dir)
-        .map_err(|e| with_path(e, "cannot read", dir))?
-        .next()
-        .is_none();
-    Ok(empty || dir.join("index.html").is_file())
+/// A refusal from [`output_dir`] as an error for `?` in writing code.
+fn diagnostic_error(d: crate::diagnostic::Diagnostic) -> io::Error {
+    io::Error::other(match &d.hint {
+        Some(hint) => format!("{}: {}\n  help: {hint}", d.file, d.message),
+        None => format!("{}: {}", d.file, d.message),
+    })
 }
 
 /// True when `path` is a regular file (not a link) holding exactly `bytes`.
@@ -229,23 +272,7 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
         && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
-fn swap(staging: &Path, dir: &Path, previous: &Path) -> io::Result<()> {
-    if dir.exists() {
-        fs::rename(dir, previous).map_err(|e| with_path(e, "cannot move aside", dir))?;
-        if let Err(e) = fs::rename(staging, dir) {
-            // Put the old site back rather than leave no site at all.
-            let _ = fs::rename(previous, dir);
-            return Err(with_path(e, "cannot move the new site into", dir));
-        }
-        fs::remove_dir_all(previous).map_err(|e| with_path(e, "cannot remove", previous))
-    } else {
-        fs::rename(staging, dir).map_err(|e| with_path(e, "cannot move the new site into", dir))
-    }
-}
-
-fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
-    io::Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
-}
+use swap::with_path;
 
 #[cfg(test)]
 mod tests {
@@ -364,11 +391,24 @@ mod tests {
     }
 
     #[test]
+    fn a_file_put_into_an_empty_output_during_the_build_is_not_deleted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir(&out).unwrap();
+        let mut staging = Staging::new(&out).unwrap();
+        staging.write("index.html", b"1").unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        let err = staging.commit().unwrap_err();
+        assert!(err.to_string().contains("dudao did not make it"), "{err}");
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    }
+
+    #[test]
     fn refuses_to_replace_a_directory_that_is_not_a_site() {
         let tmp = tempfile::tempdir().unwrap();
         fs::write(tmp.path().join("main.rs"), "fn main() {}").unwrap();
         let err = write_site(&site(&[("index.html", "1")]), tmp.path()).unwrap_err();
-        assert!(err.to_string().contains("not a site dudao built"), "{err}");
+        assert!(err.to_string().contains("dudao did not make it"), "{err}");
         assert!(tmp.path().join("main.rs").exists());
     }
 }

@@ -800,15 +800,18 @@ fn write_results(
     }
 
     // The band: veto first, then thresholds from the highest band down.
-    let fail_label = rubric
-        .bands
-        .last()
-        .map_or("不合格", |band| band.label.as_str());
+    let fail_label = formula_text(
+        rubric
+            .bands
+            .last()
+            .map_or("不合格", |band| band.label.as_str()),
+    );
     let mut band_formula = format!("\"{fail_label}\"");
     for band in rubric.bands.iter().rev().skip(1) {
         band_formula = format!(
             "IF({total}>={},\"{}\",{band_formula})",
-            band.min, band.label
+            band.min,
+            formula_text(&band.label)
         );
     }
     if let Some(count) = &veto_count {
@@ -825,7 +828,7 @@ fn write_results(
     let reason = match &veto_count {
         Some(count) => format!(
             "=IF({count}>0,\"存在{}，无论得分均评定为{fail_label}\",\"按得分 \"&{total}&\" 分评定\")",
-            rubric.veto.as_ref().map_or("", |v| v.title.as_str())
+            formula_text(rubric.veto.as_ref().map_or("", |v| v.title.as_str()))
         ),
         None => format!("=\"按得分 \"&{total}&\" 分评定\""),
     };
@@ -980,4 +983,9 @@ fn page_setup(sheet: &mut Worksheet, plan: &Plan, last_row: u32) -> Result<(), X
         ..ProtectionOptions::default()
     });
     Ok(())
+}
+
+/// `text` inside a formula's string constant, where `"` is written `""`.
+fn formula_text(text: &str) -> String {
+    text.replace('"', "\"\"")
 }

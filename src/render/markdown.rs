@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser};
+use pulldown_cmark::{CowStr, Event, Parser};
 
 /// A footnote marker as it appears in the official text (e.g. `①`) and the
 /// anchor of the footnote on the page that shows it.
@@ -26,17 +26,38 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
         .link_rel(None)
         .add_tag_attributes("a", ["class"])
-        .url_schemes(["http", "https", "mailto"].into());
+        .url_schemes(["http", "https", "mailto"].into())
+        // Links may lead off-site; nothing that loads may (validation warns
+        // where such a resource was in the source).
+        .attribute_filter(|_element, attribute, value| {
+            let loads = matches!(
+                attribute,
+                "src" | "srcset" | "poster" | "background" | "data"
+            );
+            if loads && value.split(',').any(crate::validate::markdown::is_remote) {
+                None
+            } else {
+                Some(value.into())
+            }
+        });
     builder
 });
 
 /// Renders `source` to HTML that is safe to insert unescaped. Each footnote
 /// marker becomes a link to the footnote's anchor on the same page.
+///
+/// Text nested deeper than validation allows (only reachable from a theme
+/// that renders other fields as Markdown) is shown escaped, not parsed: the
+/// sanitiser is quadratic in nesting depth.
 pub fn to_html(source: &str, footnotes: &[FootnoteMarker]) -> String {
-    let parser = Parser::new_ext(
-        source,
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
-    );
+    if !crate::validate::markdown::within_nesting_bound(source) {
+        let escaped = source
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        return format!("<p>{escaped}</p>\n");
+    }
+    let parser = Parser::new_ext(source, crate::validate::markdown::options());
     let events = parser.flat_map(|event| match event {
         Event::Text(text) if footnotes.iter().any(|f| text.contains(f.marker.as_str())) => {
             link_markers(&text, footnotes)
@@ -91,6 +112,28 @@ mod tests {
             to_html("规范①要求", &marker()),
             "<p>规范<a class=\"footnote-ref\" href=\"#fn-1\">①</a>要求</p>\n"
         );
+    }
+
+    #[test]
+    fn remote_resources_are_stripped_and_links_kept() {
+        let html = to_html(
+            "![a](https://e.com/a.png) <img src=\"//e.com/b.png\"> <img src=\"local.png\"> [l](https://e.com)",
+            &[],
+        );
+        assert_eq!(
+            html,
+            "<p><img alt=\"a\"> <img> <img src=\"local.png\"> <a href=\"https://e.com\">l</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn nesting_past_the_bound_is_escaped_not_parsed() {
+        let deep = "<div>".repeat(20_000);
+        let started = std::time::Instant::now();
+        let html = to_html(&deep, &[]);
+        assert!(html.starts_with("<p>&lt;div&gt;"), "{}", &html[..40]);
+        // Sanitising this took 32 s; escaping is instant even unoptimised.
+        assert!(started.elapsed().as_secs() < 5);
     }
 
     #[test]

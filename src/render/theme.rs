@@ -67,6 +67,15 @@ impl Theme {
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         let theme = self.clone();
         env.set_loader(move |name| match theme.template_path(name) {
+            Some(path) if crate::load::outside_root(&theme.root, &theme.root.join(&path)).is_some() => {
+                Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!(
+                        "{} is a symbolic link to a file outside the project: dudao does not read it",
+                        display_path(&path)
+                    ),
+                ))
+            }
             Some(path) => std::fs::read_to_string(theme.root.join(&path))
                 .map(Some)
                 .map_err(|e| {
@@ -78,6 +87,33 @@ impl Theme {
             None => Ok(None),
         });
         env
+    }
+
+    /// Compiles every template of the theme (and of the default theme it
+    /// falls back to), for `dudao check`: a syntax error is found without
+    /// rendering the site.
+    pub fn check_templates(&self) -> Vec<Diagnostic> {
+        let mut names = std::collections::BTreeSet::new();
+        for dir in self.dirs() {
+            let Ok(entries) = std::fs::read_dir(self.root.join(&dir).join("templates")) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".html") && !name.starts_with('.') {
+                    names.insert(name);
+                }
+            }
+        }
+        let env = self.environment();
+        names
+            .into_iter()
+            .filter_map(|name| {
+                env.get_template(&name)
+                    .err()
+                    .map(|e| self.diagnostic(&name, &e))
+            })
+            .collect()
     }
 
     /// Turns a template error into a diagnostic naming the template file (in
@@ -116,7 +152,14 @@ impl Theme {
             if !base.is_dir() {
                 continue;
             }
-            for entry in WalkDir::new(&base).sort_by_file_name() {
+            if let Some(refused) = crate::load::outside_root(&self.root, &base) {
+                errors.push(refused);
+                continue;
+            }
+            // Links are followed, but only while they stay in the project.
+            let walk = WalkDir::new(&base).follow_links(true).sort_by_file_name();
+            let mut walk = walk.into_iter();
+            while let Some(entry) = walk.next() {
                 let entry = match entry {
                     Ok(entry) => entry,
                     Err(e) => {
@@ -124,6 +167,15 @@ impl Theme {
                         continue;
                     }
                 };
+                if entry.path_is_symlink()
+                    && let Some(refused) = crate::load::outside_root(&self.root, entry.path())
+                {
+                    errors.push(refused);
+                    if entry.file_type().is_dir() {
+                        walk.skip_current_dir();
+                    }
+                    continue;
+                }
                 if !entry.file_type().is_file() {
                     continue;
                 }

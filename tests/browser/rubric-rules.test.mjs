@@ -18,8 +18,10 @@ const Rules = require('../../themes/default/static/js/rubric-rules.js');
 
 const FIXTURES = path.resolve('tests/rubric-rules');
 
-/** dudao check's messages (src/validate.rs, src/load.rs) → rubric-rules.js codes. */
+/** dudao check's messages (src/validate/, src/load.rs) → rubric-rules.js codes. */
 const RUST_CLASSES = [
+  // Raw in the YAML file the parser refuses them; escaped, validation does.
+  [/^invalid rubric: (unexpected character|.*surrogate)|contains the control character U\+/, 'bad-char'],
   [/^invalid rubric:/, 'schema'],
   [/is not lowercase kebab-case/, 'bad-id'],
   [/^duplicate (\w+ )*id `/, 'duplicate-id'],

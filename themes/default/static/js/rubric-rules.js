@@ -58,7 +58,25 @@
     'band-floor': '最低分档不从 0 开始',
     'based-on-self': 'based_on 指向自身',
     'unknown-base': 'based_on 指向不存在的评分表',
+    'bad-char': '文字含有控制字符或不成对的代理字符',
   };
+
+  /**
+   * What dudao check refuses in any text: control characters other than tab
+   * and line breaks (YAML refuses them raw, XML in .docx/.xlsx refuses them;
+   * src/validate/limits.rs `forbidden`), and unpaired UTF-16 surrogates,
+   * which no UTF-8 file can hold.
+   */
+  const BAD_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+  /** Every string in the parsed document with its path. */
+  function eachText(value, path, visit) {
+    if (typeof value === 'string') visit(value, path);
+    else if (Array.isArray(value)) value.forEach((item, i) => eachText(item, `${path}[${i}]`, visit));
+    else if (value && typeof value === 'object') {
+      for (const key of Object.keys(value)) eachText(value[key], join(path, key), visit);
+    }
+  }
 
   // ---- the parse step: fields, types (src/load.rs Raw* structs) ---------
 
@@ -194,6 +212,13 @@
     const ids = new Map();
     let rejected = 0;
     const error = (code, path, message) => out.push({ severity: 'error', code, message, path });
+    eachText(doc, '', (text, path) => {
+      const found = BAD_CHAR.exec(text);
+      if (found) {
+        const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+        error('bad-char', path, `${path} 含有控制字符或不成对的代理字符（U+${code}），dudao check 会拒绝：请删除该字符`);
+      }
+    });
 
     function checkId(id, what, path) {
       if (!(id.length > 0 && KEBAB.test(id) && !id.startsWith('-') && !id.endsWith('-'))) {
