@@ -4,7 +4,7 @@
 //! it by hand to find a hot spot before reaching for a profiler:
 //!
 //! ```text
-//! target/release/dudao gen-bench --scale 10 --out target/bench/x10
+//! cargo run --release --example gen-bench -- --scale 10 --out target/bench/x10
 //! cargo bench --bench stages -- target/bench/x10 [RUNS]
 //! ```
 //!
@@ -52,7 +52,9 @@ fn main() {
         for (i, family) in PAGE_FAMILIES.iter().enumerate() {
             let before: Vec<String> = output.keys().cloned().collect();
             let started = Instant::now();
-            family(&site, &mut output).unwrap_or_else(|e| panic!("{e}"));
+            family
+                .render(&site, &mut output)
+                .unwrap_or_else(|e| panic!("{e}"));
             let took = started.elapsed();
             // Families have no names; the first file each adds says what it is.
             let first_new = output

@@ -3,15 +3,20 @@
 //!
 //! The build is a pipeline that follows the data:
 //! [`load`] (files → raw structs) → [`validate`] (raw → [`model`], every
-//! problem collected as a [`diagnostic::Diagnostic`]) → render → write.
+//! problem collected as a [`diagnostic::Diagnostic`]) → [`render`],
+//! [`search`] and [`export`] (model → bytes) → [`write`] (bytes → the output
+//! directory). Every kind of document (catalogue, rubric, evidence guide)
+//! passes through the same layers, and imports point down the pipeline only;
+//! [`parallel`] and [`diagnostic`] sit at the bottom, used by all.
+//! tests/layers.rs proves there is no import cycle.
 
 pub mod config;
 pub mod diagnostic;
-pub mod evidence;
 pub mod export;
 pub mod load;
 pub mod model;
 pub mod new;
+pub mod parallel;
 pub mod render;
 pub mod search;
 pub mod serve;

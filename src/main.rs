@@ -1,3 +1,7 @@
+//! The `dudao` command line: parses the arguments and hands each command to
+//! the library (build, check, dump, serve, new), printing diagnostics the
+//! way a reader can act on them.
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -5,8 +9,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use dudao::diagnostic::{Diagnostic, Diagnostics};
 use dudao::model::{Kind, Project};
-
-mod bench_gen;
 
 /// Build the 技能人才评价质量督导指标体系 into an offline static site.
 #[derive(Parser)]
@@ -92,22 +94,6 @@ enum Command {
         #[command(subcommand)]
         what: NewCommand,
     },
-    /// Write a synthetic project, the bundled one scaled N times (scripts/bench).
-    #[command(hide = true)]
-    GenBench {
-        /// How many copies of the bundled catalogue and rubrics.
-        #[arg(long)]
-        scale: u32,
-        /// Same seed, same bytes.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// A new or empty directory.
-        #[arg(long)]
-        out: PathBuf,
-        /// The project to scale.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
 }
 
 #[derive(Subcommand)]
@@ -138,6 +124,7 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    keep_freed_memory_small();
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
@@ -187,29 +174,6 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::GenBench {
-            scale,
-            seed,
-            out,
-            root,
-        } => match bench_gen::generate(&root, scale, seed, &out) {
-            Ok(s) => {
-                eprintln!(
-                    "wrote {}: {} groups, {} indicators, {} rubrics ({} files, {} bytes)",
-                    out.display(),
-                    s.groups,
-                    s.indicators,
-                    s.rubrics,
-                    s.files,
-                    s.bytes
-                );
-                ExitCode::SUCCESS
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
         Command::New {
             what: NewCommand::Rubric { from, new_id, root },
         } => match dudao::new::new_rubric(&root, &from, &new_id) {
@@ -382,3 +346,30 @@ fn build(
         }
     }
 }
+
+/// glibc gives each thread that allocates its own arena and raises its
+/// mmap threshold to the size of every large block freed, so the
+/// multi-megabyte pages the render threads build and the writer frees stay
+/// in the heap as fragments: 30–40 % of the peak RSS of a ×100 build
+/// (docs/benchmarks.md). One arena, and blocks of 256 KiB and up always
+/// mapped and unmapped, keep the resident set near the live heap; the
+/// render threads spend their time in templates, not in malloc, so the
+/// shared arena costs no measurable time.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_freed_memory_small() {
+    // From glibc's <malloc.h>; a plain C call, so no crate is needed.
+    const M_MMAP_THRESHOLD: i32 = -3;
+    const M_ARENA_MAX: i32 = -8;
+    unsafe extern "C" {
+        fn mallopt(param: i32, value: i32) -> i32;
+    }
+    // SAFETY: mallopt only sets allocator parameters; it is called before
+    // any thread exists, and a refused setting (return 0) changes nothing.
+    unsafe {
+        mallopt(M_ARENA_MAX, 1);
+        mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_freed_memory_small() {}

@@ -499,7 +499,7 @@ fn editing_a_guide_leaves_the_rubric_hash_alone() {
 #[test]
 fn every_requirement_is_searchable_under_the_key_of_its_source() {
     let documents = dudao::search::documents(&PROJECT);
-    let entries = dudao::evidence::requirement_entries(&PROJECT);
+    let entries = dudao::model::requirement_entries(&PROJECT);
     assert_eq!(entries.len(), 11);
     for entry in &entries {
         let found = documents.iter().any(|d| {

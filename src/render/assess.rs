@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
-use crate::model::Indicator;
+use crate::model::{Indicator, Rubric};
 
 /// What the gap report needs to name and link an indicator.
 #[derive(Serialize)]
@@ -31,9 +31,9 @@ pub(super) fn indicator_titles<'a>(
         .collect()
 }
 
-pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+pub fn render(site: &Site, rubric: &Rubric, output: &mut Output) -> Result<(), Diagnostics> {
     let catalogue = &site.project.catalogue;
-    for rubric in &site.project.rubrics {
+    {
         let indicators = indicator_titles(
             rubric
                 .indicators()
@@ -49,7 +49,6 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
                 rubric => Serde(rubric),
                 indicators => Serde(&indicators),
             },
-        )?;
+        )
     }
-    Ok(())
 }

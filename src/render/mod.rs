@@ -31,7 +31,8 @@ use minijinja::{Environment, Value, context};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostics;
-use crate::model::Project;
+use crate::model::{Project, Rubric};
+use crate::parallel::{parallel_for_each_in_order, parallel_map};
 use markdown::FootnoteMarker;
 use theme::Theme;
 
@@ -44,27 +45,55 @@ pub type Output = BTreeMap<String, Vec<u8>>;
 /// A page family: renders its pages (or other files) into the output.
 pub type PageFamily = fn(&Site, &mut Output) -> Result<(), Diagnostics>;
 
+/// A family of pages, one set per rubric: rendered and handed on one
+/// rubric at a time, so its output (56 MB for the rubric tables at ×100)
+/// is never in memory whole.
+pub type RubricFamily = fn(&Site, &Rubric, &mut Output) -> Result<(), Diagnostics>;
+
+#[derive(Clone, Copy)]
+pub enum Family {
+    Whole(PageFamily),
+    PerRubric(RubricFamily),
+}
+
+use Family::{PerRubric, Whole};
+
 /// Every page family, in the order they render. Later families may
 /// overwrite files of earlier ones, so keep static files first.
-pub const PAGE_FAMILIES: &[PageFamily] = &[
-    static_files,
-    home::render,
-    home::render_notice,
-    indicators::render_indicators,
-    indicators::render_groups,
-    rubrics::render_rubrics,
-    rubrics::render_checklists,
-    evidence::render_binders,
-    evidence::render_requirements,
-    evidence::render_api,
-    assess::render,
-    office_exports,
-    coverage::render,
-    tailor::render_choose,
-    tailor::render_tailor,
-    api::render,
-    search_index,
+pub const PAGE_FAMILIES: &[Family] = &[
+    Whole(static_files),
+    Whole(home::render),
+    Whole(home::render_notice),
+    Whole(indicators::render_indicators),
+    Whole(indicators::render_groups),
+    PerRubric(rubrics::render_rubric),
+    PerRubric(rubrics::render_checklist),
+    PerRubric(evidence::render_binder),
+    Whole(evidence::render_requirements),
+    Whole(evidence::render_api),
+    PerRubric(assess::render),
+    Whole(office_exports),
+    Whole(coverage::render),
+    Whole(tailor::render_choose),
+    Whole(tailor::render_tailor),
+    Whole(api::render),
+    Whole(search_index),
 ];
+
+impl Family {
+    /// Renders the whole family into `output` (every rubric, for a
+    /// per-rubric family).
+    pub fn render(self, site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+        match self {
+            Whole(family) => family(site, output),
+            PerRubric(family) => site
+                .project
+                .rubrics
+                .iter()
+                .try_for_each(|rubric| family(site, rubric, output)),
+        }
+    }
+}
 
 /// The Content-Security-Policy of every page (a `<meta>` in each page;
 /// netlify.toml sends the same policy plus the header-only directives).
@@ -119,13 +148,25 @@ pub fn render_site<E: From<Diagnostics>>(
         cache.pages.begin(project);
     }
     // Families only add files, never read them, so they render on every
-    // core; emitting in PAGE_FAMILIES order gives the bytes (and the first
-    // error) that rendering them one after another would.
+    // core; emitting in PAGE_FAMILIES order (each per-rubric family rubric
+    // by rubric) gives the bytes (and the first error) that rendering them
+    // one after another would.
+    let units: Vec<(Family, Option<&Rubric>)> = PAGE_FAMILIES
+        .iter()
+        .flat_map(|&family| match family {
+            Whole(_) => vec![(family, None)],
+            PerRubric(_) => project.rubrics.iter().map(|r| (family, Some(r))).collect(),
+        })
+        .collect();
     parallel_for_each_in_order(
-        PAGE_FAMILIES,
-        |family| {
+        &units,
+        |&(family, rubric)| {
             let mut output = Output::new();
-            family(&site, &mut output).map(|()| output)
+            match (family, rubric) {
+                (PerRubric(family), Some(rubric)) => family(&site, rubric, &mut output),
+                _ => family.render(&site, &mut output),
+            }
+            .map(|()| output)
         },
         |rendered| emit(rendered?),
     )?;
@@ -133,86 +174,6 @@ pub fn render_site<E: From<Diagnostics>>(
         cache.pages.finish();
     }
     Ok(())
-}
-
-/// `items.iter().map(f).collect()`, with the calls spread over the machine's
-/// cores; results come back in `items` order whatever order they finish in.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let mut done = Vec::with_capacity(items.len());
-    let _ = parallel_for_each_in_order(items, f, |r| {
-        done.push(r);
-        Ok::<(), std::convert::Infallible>(())
-    });
-    done
-}
-
-/// Calls `f` on every item, spread over the machine's cores, and `consume`
-/// on the results in `items` order, each as soon as it and all before it
-/// are done, on the calling thread. Stops at `consume`'s first error.
-///
-/// Workers stay at most one item each ahead of `consume`: when consuming is
-/// the slow part (writing the site), finished results would otherwise pile
-/// up until the whole site is in memory again.
-pub fn parallel_for_each_in_order<T: Sync, R: Send, E>(
-    items: &[T],
-    f: impl Fn(&T) -> R + Sync,
-    mut consume: impl FnMut(R) -> Result<(), E>,
-) -> Result<(), E> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{Condvar, Mutex};
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(items.len());
-    if workers <= 1 {
-        return items.iter().try_for_each(|item| consume(f(item)));
-    }
-    let next = AtomicUsize::new(0);
-    // How many results `consume` has taken (or `items.len()` to stop).
-    let consumed = (Mutex::new(0), Condvar::new());
-    std::thread::scope(|scope| {
-        let (sender, results) = std::sync::mpsc::channel();
-        for _ in 0..workers {
-            let (sender, next, consumed, f) = (sender.clone(), &next, &consumed, &f);
-            scope.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let (count, changed) = consumed;
-                    let mut count = count.lock().unwrap_or_else(|e| e.into_inner());
-                    while i >= *count + workers {
-                        count = changed.wait(count).unwrap_or_else(|e| e.into_inner());
-                    }
-                    drop(count);
-                    // The receiver is gone only when `consume` failed: stop.
-                    if sender.send((i, f(item))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(sender);
-        let advance = |to: usize| {
-            let (count, changed) = &consumed;
-            *count.lock().unwrap_or_else(|e| e.into_inner()) = to;
-            changed.notify_all();
-        };
-        let mut waiting = BTreeMap::new();
-        let mut due = 0;
-        for (i, result) in results {
-            waiting.insert(i, result);
-            while let Some(result) = waiting.remove(&due) {
-                due += 1;
-                if let Err(e) = consume(result) {
-                    // Skip what is left rather than render it for nothing.
-                    next.store(items.len(), Ordering::Relaxed);
-                    advance(items.len());
-                    return Err(e);
-                }
-                advance(due);
-            }
-        }
-        Ok(())
-    })
 }
 
 impl<'a> Site<'a> {
@@ -345,7 +306,7 @@ fn search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 
 /// The Word checklist and the Excel workbook of every rubric (see [`crate::export`]).
 fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    let cached = |rubric: &crate::model::Rubric| {
+    let cached = |rubric: &Rubric| {
         let cache = site.cache?.exports.lock().ok()?;
         cache.get(&rubric.content_hash).cloned()
     };

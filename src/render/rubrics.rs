@@ -10,39 +10,37 @@ use super::{Output, Site, qr};
 use crate::diagnostic::Diagnostics;
 use crate::model::Rubric;
 
-pub fn render_rubrics(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    for rubric in &site.project.rubrics {
-        site.page(
-            output,
-            &format!("rubrics/{}/", rubric.id),
-            "rubric.html",
-            "rubric",
-            rubric_context(site, rubric),
-        )?;
-    }
-    Ok(())
+pub fn render_rubric(site: &Site, rubric: &Rubric, output: &mut Output) -> Result<(), Diagnostics> {
+    site.page(
+        output,
+        &format!("rubrics/{}/", rubric.id),
+        "rubric.html",
+        "rubric",
+        rubric_context(site, rubric),
+    )
 }
 
-pub fn render_checklists(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    for rubric in &site.project.rubrics {
-        let online_url = site
-            .config
-            .base_url
-            .as_ref()
-            .map(|base| format!("{base}rubrics/{}/", rubric.id));
-        let qr = online_url
-            .as_deref()
-            .and_then(|url| qr::svg(url, &format!("本表在线版：{url}")))
-            .map(Value::from_safe_string);
-        site.page(
-            output,
-            &format!("rubrics/{}/checklist/", rubric.id),
-            "checklist.html",
-            "checklist",
-            context! { online_url, qr, ..rubric_context(site, rubric) },
-        )?;
-    }
-    Ok(())
+pub fn render_checklist(
+    site: &Site,
+    rubric: &Rubric,
+    output: &mut Output,
+) -> Result<(), Diagnostics> {
+    let online_url = site
+        .config
+        .base_url
+        .as_ref()
+        .map(|base| format!("{base}rubrics/{}/", rubric.id));
+    let qr = online_url
+        .as_deref()
+        .and_then(|url| qr::svg(url, &format!("本表在线版：{url}")))
+        .map(Value::from_safe_string);
+    site.page(
+        output,
+        &format!("rubrics/{}/checklist/", rubric.id),
+        "checklist.html",
+        "checklist",
+        context! { online_url, qr, ..rubric_context(site, rubric) },
+    )
 }
 
 fn rubric_context(_site: &Site, rubric: &Rubric) -> Value {

@@ -52,17 +52,17 @@ pub fn render_tailor(site: &Site, output: &mut Output) -> Result<(), Diagnostics
             title: &g.title,
         })
         .collect();
-    let data = serde_json::json!({
-        "rubrics": &site.project.rubrics,
-        "indicators": indicators,
-        "groups": groups,
-    });
+    // At ×100 this is 14 MB of JSON: written straight to one string rather
+    // than built as a `serde_json::Value` and then a template value of every
+    // rubric (150 MB of heap at the peak; docs/benchmarks.md). Keys come out
+    // sorted at every level, as a `serde_json::Value` map would give them.
+    let data = json_with_sorted_keys(&groups, &indicators, &site.project.rubrics);
     site.page(
         output,
         "tailor/",
         "tailor.html",
         "tailor",
-        context! { data => Serde(&data) },
+        context! { data => minijinja::Value::from_object(super::theme::ScriptJson(data)) },
     )?;
 
     // The assess page frame, filled by tailor-handoff.js from localStorage
@@ -92,4 +92,34 @@ pub fn render_tailor(site: &Site, output: &mut Output) -> Result<(), Diagnostics
         "assess",
         context! { rubric => Serde(&stand_in), indicators => Serde(&titles) },
     )
+}
+
+/// `{"groups":[…],"indicators":[…],"rubrics":[…]}`, made safe to embed in a
+/// `<script>` element (see [`super::json_for_script`]). Each item passes
+/// through a `serde_json::Value` on its own, which sorts its keys, so only
+/// one rubric's tree is in memory at a time.
+fn json_with_sorted_keys(
+    groups: &[GroupEntry],
+    indicators: &[IndicatorEntry],
+    rubrics: &[crate::model::Rubric],
+) -> String {
+    fn array<T: Serialize>(out: &mut String, items: &[T]) {
+        out.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let value = serde_json::to_value(item).expect("the model always serialises");
+            out.push_str(&super::json_for_script(&value));
+        }
+        out.push(']');
+    }
+    let mut out = String::from("{\"groups\":");
+    array(&mut out, groups);
+    out.push_str(",\"indicators\":");
+    array(&mut out, indicators);
+    out.push_str(",\"rubrics\":");
+    array(&mut out, rubrics);
+    out.push('}');
+    out
 }

@@ -228,8 +228,20 @@ pub fn json_for_script<T: serde::Serialize + ?Sized>(value: &T) -> String {
     out
 }
 
+/// JSON a page family has already serialised with [`json_for_script`], for
+/// data too large to pass through template values (the tailor page's 14 MB
+/// at ×100). The template still writes `{{ data | json_for_script }}`, so a
+/// theme's copy of the template keeps working.
+#[derive(Debug)]
+pub struct ScriptJson(pub String);
+
+impl minijinja::value::Object for ScriptJson {}
+
 /// The `json_for_script` template filter.
 pub fn json_for_script_filter(value: Value) -> Value {
+    if let Some(json) = value.downcast_object_ref::<ScriptJson>() {
+        return Value::from_safe_string(json.0.clone());
+    }
     Value::from_safe_string(json_for_script(&value))
 }
 

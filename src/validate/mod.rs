@@ -13,6 +13,8 @@
 //! - [`table`]: a rubric's scored table (stages, groups, rows, criteria, ids,
 //!   points and the subtotals that must add up);
 //! - [`bands`]: a rubric's 优良/合格/不合格 bands;
+//! - [`evidence`]: the evidence guides, their targets, quotes and numbers,
+//!   and that every indicator and official criterion has one;
 //! - [`limits`]: what the Office exports cannot hold (Excel's cell and
 //!   title lengths), so that `check` finds every rubric `build` would fail on;
 //! - [`markdown`]: what content Markdown may hold (nesting depth, size,
@@ -20,6 +22,7 @@
 
 mod bands;
 mod catalogue;
+mod evidence;
 mod limits;
 pub mod markdown;
 mod rubric;
@@ -63,7 +66,7 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
     }
     rubrics.sort_by(|a, b| rubric_order(a).cmp(&rubric_order(b)));
     check_markdown(&raw, &mut out);
-    let evidence = crate::evidence::validate_guides(&raw, raw.catalogue_incomplete, &mut out);
+    let evidence = evidence::validate_guides(&raw, raw.catalogue_incomplete, &mut out);
 
     let Some(mut catalogue) = catalogue else {
         return (None, out);

@@ -5,10 +5,12 @@
 //! structs serialised (documented in docs/json-schema.md). Everything here
 //! has already been checked; nothing downstream re-validates.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Serialize, Serializer};
+
+mod evidence;
+pub use evidence::*;
 
 /// A score in half points. Rubric points are multiples of 0.5, so integer
 /// halves make every sum exact (no 0.1 + 0.2 drift in subtotals).
@@ -318,137 +320,5 @@ impl Rubric {
 
     pub fn band_for(&self, score: Points) -> Option<&Band> {
         self.bands.iter().find(|b| score >= b.min)
-    }
-}
-
-// ---- Evidence guides: ours, not official text (see crate::evidence) ----
-
-/// Every evidence guide, keyed so that pages and browser code find a guide
-/// in one lookup. Kept apart from [`Rubric`] so that editing guidance never
-/// changes a rubric's `content_hash`.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Evidence {
-    /// By second-level indicator number.
-    pub indicators: BTreeMap<u32, Guide>,
-    /// By rubric id, then criterion id. A derived rubric's criteria without
-    /// a guide of their own carry their base rubric's (`inherited_from`).
-    pub criteria: BTreeMap<String, BTreeMap<String, Guide>>,
-}
-
-/// What an institution should have ready for one indicator or criterion.
-#[derive(Debug, Clone, Serialize)]
-pub struct Guide {
-    /// Always `guidance`: dudao's text, never official.
-    pub kind: String,
-    #[serde(flatten)]
-    pub target: GuideTarget,
-    /// Documents, records and systems to prepare.
-    pub evidence: Vec<String>,
-    /// What a supervisor checks on site.
-    pub checks: Vec<String>,
-    /// Usual ways institutions fall short.
-    pub pitfalls: Vec<String>,
-    /// The numbers the official text sets.
-    pub requirements: Vec<Requirement>,
-    /// Further guidance, Markdown; may be empty.
-    pub notes: String,
-    /// Set when a derived rubric reuses its base rubric's guide.
-    pub inherited_from: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(untagged)]
-pub enum GuideTarget {
-    Indicator { indicator: u32 },
-    Criterion { rubric: String, criterion: String },
-}
-
-/// A number the official text sets, with the phrase that sets it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Requirement {
-    pub kind: RequirementKind,
-    pub value: u32,
-    /// Upper end of a range such as 3-5年.
-    pub max: Option<u32>,
-    pub unit: String,
-    /// Our one-line summary.
-    pub text: String,
-    /// Verbatim from the indicator explanation or criterion text.
-    pub quote: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RequirementKind {
-    /// A time limit before an event (考前至少5个工作日).
-    Deadline,
-    /// A minimum number (3名考评员签字, 每个等级不少于1000道题).
-    Count,
-    /// A minimum share (不低于85%).
-    Percentage,
-    /// How long records are kept.
-    Retention,
-    /// How often something recurs (题库每年修订).
-    Frequency,
-    /// A look-back window (近三年内).
-    Period,
-}
-
-impl RequirementKind {
-    pub const ALL: [RequirementKind; 6] = [
-        RequirementKind::Deadline,
-        RequirementKind::Count,
-        RequirementKind::Percentage,
-        RequirementKind::Retention,
-        RequirementKind::Frequency,
-        RequirementKind::Period,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            RequirementKind::Deadline => "deadline",
-            RequirementKind::Count => "count",
-            RequirementKind::Percentage => "percentage",
-            RequirementKind::Retention => "retention",
-            RequirementKind::Frequency => "frequency",
-            RequirementKind::Period => "period",
-        }
-    }
-
-    pub fn parse(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.id() == id)
-    }
-
-    /// The reader's word for the kind, for pages.
-    pub fn label(self) -> &'static str {
-        match self {
-            RequirementKind::Deadline => "时限",
-            RequirementKind::Count => "数量",
-            RequirementKind::Percentage => "比例",
-            RequirementKind::Retention => "保存期限",
-            RequirementKind::Frequency => "频次",
-            RequirementKind::Period => "追溯期",
-        }
-    }
-}
-
-impl Evidence {
-    pub fn indicator(&self, number: u32) -> Option<&Guide> {
-        self.indicators.get(&number)
-    }
-
-    pub fn criterion(&self, rubric: &str, criterion: &str) -> Option<&Guide> {
-        self.criteria.get(rubric)?.get(criterion)
-    }
-
-    /// Every guide written for its own target (not inherited), indicators
-    /// first, then rubrics and criteria in key order.
-    pub fn guides(&self) -> impl Iterator<Item = &Guide> {
-        self.indicators.values().chain(
-            self.criteria
-                .values()
-                .flat_map(|c| c.values())
-                .filter(|g| g.inherited_from.is_none()),
-        )
     }
 }

@@ -6,23 +6,26 @@
 //! [`crate::validate`]'s job. Values that validation may need to point at are
 //! kept [`Spanned`], so a wrong subtotal is reported at its own line.
 
+mod evidence;
+mod inside;
+mod names;
+mod raw;
+mod yaml;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 pub use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, Position, display_path, relative};
-
-mod inside;
-mod names;
-mod parse;
+pub use evidence::{EVIDENCE_DIR, load_guides};
+pub use raw::*;
+use yaml::position;
+pub use yaml::{YamlError, parse_yaml};
 
 pub use inside::outside_root;
 pub use names::is_source;
-use parse::{FrontMatter, front_text_lines, split_front_matter};
-pub use parse::{YamlError, parse_yaml};
 
 pub const CONTENT_DIR: &str = "content";
 pub const RUBRICS_DIR: &str = "rubrics";
@@ -61,172 +64,6 @@ impl<T> YamlFile<T> {
     }
 }
 
-fn position(location: &serde_saphyr::Location, line_offset: u32) -> Option<Position> {
-    (location.line() > 0).then(|| Position {
-        line: u32::try_from(location.line())
-            .unwrap_or(u32::MAX)
-            .saturating_add(line_offset),
-        column: u32::try_from(location.column()).unwrap_or(u32::MAX),
-    })
-}
-
-pub type Points = Spanned<f64>;
-pub type Id = Spanned<String>;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawNotice {
-    pub title: Spanned<String>,
-    pub issuer: String,
-    pub document_number: String,
-    pub disclosure: Option<String>,
-    pub contact: Option<String>,
-    pub consequences: RawConsequences,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawConsequences {
-    pub excellent: String,
-    pub fail: String,
-    pub serious: String,
-    pub criminal: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawOverview {
-    pub title: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawGroup {
-    pub number: Spanned<u32>,
-    pub numeral: String,
-    pub title: String,
-    pub editorial_note: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawIndicator {
-    pub number: Spanned<u32>,
-    pub group: Spanned<u32>,
-    pub title: String,
-    #[serde(default)]
-    pub footnotes: Vec<Spanned<u32>>,
-    pub editorial_note: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawFootnote {
-    pub number: Spanned<u32>,
-    pub marker: String,
-    pub indicator: Spanned<u32>,
-    pub applies_to: Vec<Spanned<u32>>,
-}
-
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum RawKind {
-    Official,
-    Derived,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRubric {
-    pub id: Id,
-    pub title: Spanned<String>,
-    pub label: Option<String>,
-    pub kind: Spanned<RawKind>,
-    pub source: Option<String>,
-    pub based_on: Option<Spanned<String>>,
-    pub rationale: Option<String>,
-    pub total: Option<Points>,
-    pub scoring_rule: String,
-    #[serde(default)]
-    pub header_fields: Vec<String>,
-    pub stages: Option<Vec<Spanned<RawStage>>>,
-    pub groups: Option<Vec<Spanned<RawRubricGroup>>>,
-    pub veto: Option<RawVeto>,
-    pub bands: Spanned<Vec<Spanned<RawBand>>>,
-    #[serde(default)]
-    pub notes: Vec<String>,
-    #[serde(default)]
-    pub editorial_notes: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawStage {
-    pub id: Id,
-    pub title: String,
-    pub points: Option<Points>,
-    pub editorial_note: Option<String>,
-    pub rationale: Option<String>,
-    pub groups: Vec<Spanned<RawRubricGroup>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRubricGroup {
-    pub id: Id,
-    pub title: String,
-    pub points: Option<Points>,
-    pub editorial_note: Option<String>,
-    pub rationale: Option<String>,
-    pub rows: Vec<Spanned<RawRow>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRow {
-    pub id: Id,
-    pub title: String,
-    pub indicators: Spanned<Vec<Spanned<i64>>>,
-    pub editorial_note: Option<String>,
-    pub rationale: Option<String>,
-    pub criteria: Vec<Spanned<RawCriterion>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawCriterion {
-    pub id: Id,
-    pub text: Spanned<String>,
-    pub points: Points,
-    pub editorial_note: Option<String>,
-    pub rationale: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawVeto {
-    pub title: Spanned<String>,
-    pub intro: Option<String>,
-    pub items: Spanned<Vec<Spanned<RawVetoItem>>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawVetoItem {
-    pub id: Id,
-    pub text: String,
-    pub rationale: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawBand {
-    pub id: Id,
-    pub label: Spanned<String>,
-    pub min: Points,
-    pub consequence: Option<String>,
-}
-
 /// Everything read from a project root, before validation.
 #[derive(Debug, Default)]
 pub struct RawProject {
@@ -236,8 +73,8 @@ pub struct RawProject {
     pub indicators: Vec<Doc<RawIndicator>>,
     pub footnotes: Vec<Doc<RawFootnote>>,
     pub rubrics: Vec<YamlFile<RawRubric>>,
-    /// Evidence guides under `content/evidence/` (see [`crate::evidence`]).
-    pub evidence: Vec<Doc<crate::evidence::RawGuide>>,
+    /// Evidence guides under `content/evidence/`.
+    pub evidence: Vec<Doc<RawGuide>>,
     /// True when some catalogue file (under `content/`) could not be read or
     /// parsed. Validation then skips the checks that need the whole
     /// catalogue, so one broken indicator file does not also make every
@@ -263,7 +100,7 @@ pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
     project.footnotes = load_doc_dir(root, &content.join("footnotes"), &mut diagnostics);
 
     project.catalogue_incomplete = diagnostics.iter().any(Diagnostic::is_error);
-    project.evidence = crate::evidence::load_guides(root, &mut diagnostics);
+    project.evidence = load_guides(root, &mut diagnostics);
 
     let rubrics = files_with_extension(
         root,
@@ -332,7 +169,7 @@ fn load_each<R: Send>(
     diagnostics: &mut Vec<Diagnostic>,
     load: impl Fn(&Path, &mut Vec<Diagnostic>) -> Option<R> + Sync,
 ) -> Vec<R> {
-    let loaded = crate::render::parallel_map(paths, |path| {
+    let loaded = crate::parallel::parallel_map(paths, |path| {
         let mut found = Vec::new();
         (load(path, &mut found), found)
     });
@@ -489,6 +326,36 @@ pub fn load_yaml_file<T: DeserializeOwned>(
             None
         }
     }
+}
+
+fn front_text_lines(yaml: &str) -> u32 {
+    yaml.matches('\n').count() as u32
+}
+
+enum FrontMatter<'a> {
+    Found { yaml: &'a str, body: &'a str },
+    Missing,
+    Unclosed,
+}
+
+/// Splits `---\n<yaml>---\n<body>`.
+fn split_front_matter(text: &str) -> FrontMatter<'_> {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return FrontMatter::Missing;
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return FrontMatter::Found { yaml, body };
+        }
+        offset += line.len();
+    }
+    FrontMatter::Unclosed
 }
 
 /// A printable relative path, for messages that name other files.

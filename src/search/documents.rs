@@ -1,135 +1,13 @@
-//! The search index: the model → `static/search-index.js`.
-//!
-//! Chinese has no spaces, so words cannot be split on them (this is why
-//! lunr/elasticlunr find nothing for 考评员). Every run of CJK characters is
-//! indexed as its overlapping pairs (bigrams), and every run of ASCII
-//! letters/digits as one word. A query is cut the same way, so 题库 matches
-//! inside 题库管理系统 and 考评员 is 考评 + 评员 — with no dictionary to ship or
-//! keep in step between Rust and the browser; a one-character query matches
-//! every pair holding the character. The browser half (`themes/default/static/js/
-//! search-engine.js`) implements the same rules; both are checked against
-//! `tests/search_tokenizer_vectors.json`.
-//!
-//! The index ships as a classic script that sets a global, because Chromium
-//! blocks `fetch` on `file://`; the page injects it on the first keystroke or
-//! focus of the search box, so reading a page costs nothing. It carries the
-//! document texts too (the browser needs them for snippets and phrase
-//! checks) and, per term, each document's BM25F weight precomputed here, so a
-//! query in the browser is a few array walks and a sum.
+//! The model → search documents: one per page or place a reader may want
+//! (indicator, group, footnote, rubric row, requirement), with the text the
+//! browser shows as snippets.
 
 use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Parser, TagEnd};
 use serde::Serialize;
 
-use crate::model::{Kind, Project, Rubric};
-
-/// Bumped when the shape of the shipped index changes; the browser refuses
-/// an index of another version instead of misreading it.
-pub const INDEX_VERSION: u32 = 1;
-
-/// Where the index lands in the site.
-pub const INDEX_PATH: &str = "static/search-index.js";
-
-const TITLE_BOOST: f64 = 3.0;
-const BODY_BOOST: f64 = 1.0;
-/// Group, stage and rubric titles around a row: enough to break ties towards
-/// the right section, too little to outrank a row that says the words.
-const CONTEXT_BOOST: f64 = 0.3;
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
-/// Weights ship as integers: tenths of a BM25F score. Finer steps change no
-/// ranking in the query set and cost a third more gzip bytes.
-const WEIGHT_SCALE: f64 = 10.0;
-
-// ---------------------------------------------------------------- tokenizer
-
-/// Folds full-width ASCII (ＡＢＣ１２３，) to ASCII and A–Z to a–z. Every
-/// character maps to exactly one character of the same UTF-16 length, so
-/// offsets into the normalised text are offsets into the original — the
-/// browser relies on that to highlight hits in the text as written.
-pub fn normalize(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)
-                .unwrap_or(c)
-                .to_ascii_lowercase(),
-            '\u{3000}' => ' ',
-            _ => c.to_ascii_lowercase(),
-        })
-        .collect()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CharClass {
-    /// Ideographs, kana and hangul: written without spaces, so n-grammed.
-    Cjk,
-    /// ASCII letters and digits: one token per run.
-    Word,
-    Separator,
-}
-
-fn char_class(c: char) -> CharClass {
-    match c {
-        'a'..='z' | 'A'..='Z' | '0'..='9' => CharClass::Word,
-        '\u{3040}'..='\u{30FF}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{AC00}'..='\u{D7AF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{3FFFF}' => CharClass::Cjk,
-        _ => CharClass::Separator,
-    }
-}
-
-/// Maximal runs of one class (separators dropped), in text order.
-fn runs(normalized: &str) -> Vec<(CharClass, Vec<char>)> {
-    let mut runs: Vec<(CharClass, Vec<char>)> = Vec::new();
-    for c in normalized.chars() {
-        let class = char_class(c);
-        if class == CharClass::Separator {
-            runs.push((CharClass::Separator, Vec::new()));
-            continue;
-        }
-        match runs.last_mut() {
-            Some((last, chars)) if *last == class => chars.push(c),
-            _ => runs.push((class, vec![c])),
-        }
-    }
-    runs.retain(|(class, _)| *class != CharClass::Separator);
-    runs
-}
-
-/// The terms the index stores for `text`, in order, with repeats: each
-/// ASCII word, each overlapping pair of a CJK run, and a CJK run of one
-/// character as itself. Single characters of longer runs are not stored:
-/// the browser answers a one-character query from the pairs that hold the
-/// character, which halves the index.
-pub fn index_terms(text: &str) -> Vec<String> {
-    let mut terms = Vec::new();
-    for (class, chars) in runs(&normalize(text)) {
-        if class == CharClass::Cjk && chars.len() > 1 {
-            terms.extend(chars.windows(2).map(|w| w.iter().collect::<String>()));
-        } else {
-            terms.push(chars.iter().collect());
-        }
-    }
-    terms
-}
-
-/// The terms a query looks up: the index terms of the query, first
-/// occurrence only.
-pub fn query_terms(text: &str) -> Vec<String> {
-    let mut terms: Vec<String> = Vec::new();
-    for term in index_terms(text) {
-        if !terms.contains(&term) {
-            terms.push(term);
-        }
-    }
-    terms
-}
-
-// ---------------------------------------------------------------- documents
+use crate::model::{Kind, Project, Rubric, requirement_entries};
 
 /// One search result: a page, or a place on a page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -312,8 +190,8 @@ pub fn documents(project: &Project) -> Vec<Document> {
     for rubric in &project.rubrics {
         docs.extend(rubric_documents(rubric));
     }
-    // The numbers the text sets, one document each (crate::evidence).
-    docs.extend(crate::evidence::search_documents(project));
+    // The numbers the text sets, one document each.
+    docs.extend(requirement_documents(project));
     fold_repeats(docs)
 }
 
@@ -408,143 +286,34 @@ fn rubric_documents(rubric: &Rubric) -> Vec<Document> {
     docs
 }
 
-// ---------------------------------------------------------------- the index
-
-#[derive(Debug, Serialize)]
-pub struct Index {
-    #[serde(rename = "v")]
-    pub version: u32,
-    pub docs: Vec<Document>,
-    /// term → `[doc, weight, doc, weight, …]`, docs ascending, each doc
-    /// number given as the gap from the previous one (small numbers
-    /// compress better).
-    pub terms: BTreeMap<String, Vec<u32>>,
-}
-
-/// Builds the index: BM25F over title, body and context, so a word in a
-/// title counts three times one in the body, and long bodies (the notice)
-/// do not win on length alone.
-pub fn build_index(project: &Project) -> Index {
-    let docs = documents(project);
-    let fields: Vec<[(f64, Vec<String>); 3]> = docs
-        .iter()
-        .map(|d| {
-            let body: Vec<String> = d
-                .segments
-                .iter()
-                .flat_map(|(_, t)| index_terms(t))
-                .collect();
-            [
-                (TITLE_BOOST, index_terms(&d.title)),
-                (BODY_BOOST, body),
-                (CONTEXT_BOOST, index_terms(&d.context)),
-            ]
-        })
-        .collect();
-    let average_len: Vec<f64> = (0..3)
-        .map(|f| {
-            let total: usize = fields.iter().map(|d| d[f].1.len()).sum();
-            (total as f64 / docs.len().max(1) as f64).max(1.0)
-        })
-        .collect();
-
-    // term → doc → saturating-before BM25F term frequency
-    let mut frequencies: BTreeMap<&str, BTreeMap<usize, f64>> = BTreeMap::new();
-    for (doc, doc_fields) in fields.iter().enumerate() {
-        for (f, (boost, terms)) in doc_fields.iter().enumerate() {
-            let norm = 1.0 - B + B * terms.len() as f64 / average_len[f];
-            for term in terms {
-                *frequencies
-                    .entry(term.as_str())
-                    .or_default()
-                    .entry(doc)
-                    .or_default() += boost / norm;
-            }
-        }
-    }
-
-    let n = docs.len() as f64;
-    let terms = frequencies
+/// One search document per requirement, so a query such as 工作日 or 1000道题
+/// finds the number and jumps to where the text sets it. Each shares the key
+/// and title of the indicator or row that sets the number: the browser shows
+/// one result per key, so a requirement never crowds out its own source. The
+/// quote is not repeated: the source's own document already carries it.
+fn requirement_documents(project: &Project) -> Vec<Document> {
+    requirement_entries(project)
         .into_iter()
-        .map(|(term, postings)| {
-            let df = postings.len() as f64;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            let mut previous = 0;
-            let flat = postings
-                .into_iter()
-                .flat_map(|(doc, tf)| {
-                    let score = idf * tf * (K1 + 1.0) / (K1 + tf);
-                    let weight = (score * WEIGHT_SCALE).round().max(1.0) as u32;
-                    let gap = doc - previous;
-                    previous = doc;
-                    [gap as u32, weight]
-                })
-                .collect();
-            (term.to_string(), flat)
+        .map(|entry| Document {
+            key: entry.place.clone(),
+            url: entry.url.clone(),
+            // The place's own title: the number is body text, so it finds
+            // its place without outranking what the place is about.
+            title: entry.place_title.to_owned(),
+            meta: format!("数量时限要求 · {} · {}", entry.kind_label, entry.source),
+            context: "迎检准备 数量 时限 要求".to_owned(),
+            segments: vec![(String::new(), entry.requirement.text.clone())],
+            number: None,
+            indicators: Vec::new(),
+            derived: !entry.official,
+            also: Vec::new(),
         })
-        .collect();
-
-    Index {
-        version: INDEX_VERSION,
-        docs,
-        terms,
-    }
-}
-
-/// The index as the classic script the search box injects.
-pub fn index_script(project: &Project) -> Vec<u8> {
-    let json = serde_json::to_string(&build_index(project)).expect("the index always serialises");
-    format!("window.DUDAO_SEARCH_INDEX={json};\n").into_bytes()
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[derive(serde::Deserialize)]
-    struct Vectors {
-        vectors: Vec<Vector>,
-    }
-
-    #[derive(serde::Deserialize)]
-    struct Vector {
-        text: String,
-        normalized: String,
-        index: Vec<String>,
-        query: Vec<String>,
-    }
-
-    #[test]
-    fn tokenizer_matches_the_shared_vectors() {
-        let vectors: Vectors =
-            serde_json::from_str(include_str!("../tests/search_tokenizer_vectors.json"))
-                .expect("the vectors file is valid JSON");
-        assert!(vectors.vectors.len() >= 10);
-        for v in vectors.vectors {
-            assert_eq!(normalize(&v.text), v.normalized, "normalize({:?})", v.text);
-            assert_eq!(index_terms(&v.text), v.index, "index_terms({:?})", v.text);
-            assert_eq!(query_terms(&v.text), v.query, "query_terms({:?})", v.text);
-        }
-    }
-
-    #[test]
-    fn normalizing_keeps_the_utf16_length() {
-        let text = "第１４项　ＡＢＣ考评员𠀀";
-        assert_eq!(
-            normalize(text).encode_utf16().count(),
-            text.encode_utf16().count()
-        );
-    }
-
-    #[test]
-    fn every_query_term_of_an_indexed_word_is_an_index_term() {
-        let indexed = index_terms("应配备专用的题库管理系统，能够满足组卷规则要求");
-        for query in ["题库", "管理系统", "题库管理系统", "组卷", "满足"] {
-            for term in query_terms(query) {
-                assert!(indexed.contains(&term), "{term} of {query}");
-            }
-        }
-    }
 
     fn bundled_project() -> Project {
         crate::load_project(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
@@ -559,7 +328,7 @@ mod tests {
             .map(|d| d.key)
             .collect();
         let set: serde_json::Value =
-            serde_json::from_str(include_str!("../tests/search_queries.json")).unwrap();
+            serde_json::from_str(include_str!("../../tests/search_queries.json")).unwrap();
         for query in set["queries"].as_array().unwrap() {
             for key in ["expect", "accept"]
                 .iter()
@@ -601,39 +370,6 @@ mod tests {
                     doc.key
                 );
             }
-        }
-    }
-
-    #[test]
-    fn the_index_script_is_deterministic_and_sets_one_global() {
-        let project = bundled_project();
-        let first = index_script(&project);
-        assert_eq!(first, index_script(&project));
-        let text = String::from_utf8(first).unwrap();
-        let json = text
-            .strip_prefix("window.DUDAO_SEARCH_INDEX=")
-            .and_then(|t| t.strip_suffix(";\n"))
-            .expect("one assignment");
-        let index: serde_json::Value = serde_json::from_str(json).unwrap();
-        assert_eq!(index["v"], INDEX_VERSION);
-        // Postings are [gap, weight] pairs whose gaps add up to real documents.
-        let docs = index["docs"].as_array().unwrap().len() as u64;
-        for (term, postings) in index["terms"].as_object().unwrap() {
-            let postings = postings.as_array().unwrap();
-            assert_eq!(postings.len() % 2, 0, "{term}");
-            let last: u64 = postings
-                .iter()
-                .step_by(2)
-                .map(|g| g.as_u64().unwrap())
-                .sum();
-            assert!(last < docs, "{term}");
-            assert!(
-                postings
-                    .iter()
-                    .skip(1)
-                    .step_by(2)
-                    .all(|w| w.as_u64().unwrap() >= 1)
-            );
         }
     }
 

@@ -1,43 +1,19 @@
-//! Parsing YAML and front matter, with every error located.
-//!
-//! The YAML parser's messages are turned into diagnostics an author can act
-//! on: the position shifted into the file, a hint for each kind of mistake,
-//! and what the parser would silently accept (`!!binary`) refused first.
+//! YAML → raw structs, and YAML errors → located diagnostics with a hint
+//! that says what to change.
+
+use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use super::position;
 use crate::diagnostic::{Diagnostic, Position};
-use std::path::Path;
 
-pub(super) fn front_text_lines(yaml: &str) -> u32 {
-    yaml.matches('\n').count() as u32
-}
-
-pub(super) enum FrontMatter<'a> {
-    Found { yaml: &'a str, body: &'a str },
-    Missing,
-    Unclosed,
-}
-
-/// Splits `---\n<yaml>---\n<body>`.
-pub(super) fn split_front_matter(text: &str) -> FrontMatter<'_> {
-    let Some(rest) = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-    else {
-        return FrontMatter::Missing;
-    };
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            let yaml = &rest[..offset];
-            let body = &rest[offset + line.len()..];
-            return FrontMatter::Found { yaml, body };
-        }
-        offset += line.len();
-    }
-    FrontMatter::Unclosed
+pub(super) fn position(location: &serde_saphyr::Location, line_offset: u32) -> Option<Position> {
+    (location.line() > 0).then(|| Position {
+        line: u32::try_from(location.line())
+            .unwrap_or(u32::MAX)
+            .saturating_add(line_offset),
+        column: u32::try_from(location.column()).unwrap_or(u32::MAX),
+    })
 }
 
 /// A YAML error, not yet tied to a file.
