@@ -19,6 +19,7 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
 
+use super::theme::ScriptJson;
 use crate::model::Project;
 
 /// One thing outside its own context that a page read.
@@ -139,7 +140,7 @@ impl Parts {
 
 /// What a page was rendered from, and its bytes.
 struct Page {
-    key: u64,
+    key: Option<u64>,
     deps: Vec<(Dep, Option<u64>)>,
     bytes: Vec<u8>,
 }
@@ -206,14 +207,20 @@ impl PageMemo {
     pub(super) fn page<E>(
         &self,
         path: &str,
-        context: &impl Serialize,
+        template: &str,
+        kind: &str,
+        extra: &Value,
         render: impl FnOnce() -> Result<String, E>,
     ) -> Result<Vec<u8>, E> {
-        let key = hash(context);
+        let mut hasher = DefaultHasher::new();
+        (template, kind).hash(&mut hasher);
+        // A context holding a value we cannot see into is never reused.
+        let key = value_key(extra, &mut hasher).map(|()| hasher.finish());
         let parts = {
             let mut state = self.lock();
             let parts = Arc::clone(&state.parts);
             if let Some(page) = state.last.remove(path)
+                && key.is_some()
                 && page.key == key
                 && page
                     .deps
@@ -247,6 +254,30 @@ impl PageMemo {
         );
         Ok(bytes)
     }
+}
+
+/// Feeds everything `value` holds to `hasher`, or `None` if it holds an
+/// object whose contents are hidden (only [`ScriptJson`] is known).
+fn value_key(value: &Value, hasher: &mut DefaultHasher) -> Option<()> {
+    use minijinja::value::ValueKind;
+    std::mem::discriminant(&value.kind()).hash(hasher);
+    match value.kind() {
+        ValueKind::Map => {
+            for key in value.try_iter().ok()? {
+                value_key(&key, hasher)?;
+                value_key(&value.get_item(&key).ok()?, hasher)?;
+            }
+        }
+        ValueKind::Seq | ValueKind::Iterable => {
+            for item in value.try_iter().ok()? {
+                value_key(&item, hasher)?;
+            }
+        }
+        ValueKind::Plain => value.downcast_object_ref::<ScriptJson>()?.0.hash(hasher),
+        ValueKind::String => (value.as_str()?, value.is_safe()).hash(hasher),
+        _ => value.to_string().hash(hasher),
+    }
+    Some(())
 }
 
 /// SipHash with fixed keys over the value's JSON: the same value gives the

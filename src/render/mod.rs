@@ -257,7 +257,7 @@ impl<'a> Site<'a> {
         let path = format!("{dir}index.html");
         let bytes = match self.cache {
             // dudao serve: only the pages whose inputs changed render again.
-            Some(cache) => cache.pages.page(&path, &(template, page, &extra), || {
+            Some(cache) => cache.pages.page(&path, template, page, &extra, || {
                 self.render(template, &path, page, extra.clone())
             })?,
             None => self.render(template, &path, page, extra)?.into_bytes(),
