@@ -256,10 +256,18 @@ impl PageMemo {
     }
 }
 
-/// Feeds everything `value` holds to `hasher`, or `None` if it holds an
-/// object whose contents are hidden (only [`ScriptJson`] is known).
+/// Feeds everything `value` holds to `hasher`, or `None` if it holds a
+/// plain object whose contents are hidden.
+///
+/// A custom object is a map by default, and one that lists no keys (the
+/// tailor page's [`ScriptJson`]) would hash as an empty map whatever it
+/// holds: such objects must be named here.
 fn value_key(value: &Value, hasher: &mut DefaultHasher) -> Option<()> {
     use minijinja::value::ValueKind;
+    if let Some(json) = value.downcast_object_ref::<ScriptJson>() {
+        json.0.hash(hasher);
+        return Some(());
+    }
     std::mem::discriminant(&value.kind()).hash(hasher);
     match value.kind() {
         ValueKind::Map => {
@@ -273,7 +281,7 @@ fn value_key(value: &Value, hasher: &mut DefaultHasher) -> Option<()> {
                 value_key(&item, hasher)?;
             }
         }
-        ValueKind::Plain => value.downcast_object_ref::<ScriptJson>()?.0.hash(hasher),
+        ValueKind::Plain => return None,
         ValueKind::String => (value.as_str()?, value.is_safe()).hash(hasher),
         _ => value.to_string().hash(hasher),
     }
@@ -296,4 +304,24 @@ fn hash(value: &impl Serialize) -> u64 {
     let mut writer = Writer(DefaultHasher::new());
     serde_json::to_writer(&mut writer, value).expect("the model serialises");
     writer.0.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    fn key(value: &Value) -> Option<u64> {
+        let mut hasher = DefaultHasher::new();
+        value_key(value, &mut hasher).map(|()| hasher.finish())
+    }
+
+    #[test]
+    fn a_context_key_sees_into_pre_serialised_json() {
+        let a = context! { data => Value::from_object(ScriptJson("[1]".into())) };
+        let b = context! { data => Value::from_object(ScriptJson("[2]".into())) };
+        assert!(key(&a).is_some());
+        assert_ne!(key(&a), key(&b));
+        assert_ne!(key(&context! { x => "a" }), key(&context! { x => "b" }));
+    }
 }
