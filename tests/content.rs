@@ -597,3 +597,92 @@ fn editorial_notes_are_marked_as_ours() {
         );
     }
 }
+
+/// Words in a derived rubric's rationale set in quotes that are not quotes
+/// of the notice: a phrase of ours in scare quotes, the name of a record,
+/// and the short names of two criteria combined-venue adds.
+const NOT_QUOTES_OF_THE_NOTICE: [&str; 4] = [
+    "核得清不清",
+    "考评记录",
+    "科目衔接与考生分流",
+    "各科目成绩分别记录、合成",
+];
+
+/// Every “…” in a derived rubric's rationales quotes the notice exactly,
+/// punctuation included (the notice's ASCII commas and brackets stay
+/// ASCII), or names a table part of our own.
+#[test]
+fn derived_rationales_quote_the_notice_exactly() {
+    let project = &*PROJECT;
+    let ours: std::collections::BTreeSet<String> = project
+        .rubrics
+        .iter()
+        .flat_map(|r| {
+            let mut names = vec![r.title.clone()];
+            for stage in &r.stages {
+                for group in &stage.groups {
+                    names.push(group.title.clone());
+                    for row in &group.rows {
+                        names.push(row.title.clone());
+                        names.extend(row.criteria.iter().map(|c| c.text.clone()));
+                    }
+                }
+            }
+            names
+        })
+        .map(|name| strip(name.trim_end_matches('。')))
+        .collect();
+    let mut problems = Vec::new();
+    for rubric in project.rubrics.iter().filter(|r| r.kind == Kind::Derived) {
+        let mut rationales: Vec<&str> = rubric.rationale.iter().map(String::as_str).collect();
+        for stage in &rubric.stages {
+            rationales.extend(stage.rationale.as_deref());
+            for group in &stage.groups {
+                rationales.extend(group.rationale.as_deref());
+                for row in &group.rows {
+                    rationales.extend(row.rationale.as_deref());
+                    rationales.extend(row.criteria.iter().filter_map(|c| c.rationale.as_deref()));
+                }
+            }
+        }
+        if let Some(veto) = &rubric.veto {
+            rationales.extend(veto.items.iter().filter_map(|i| i.rationale.as_deref()));
+        }
+        for text in rationales {
+            for quoted in text.split('“').skip(1).filter_map(|q| q.split('”').next()) {
+                let quoted_stripped = strip(quoted);
+                if !SOURCE.contains(&quoted_stripped)
+                    && !ours.contains(&quoted_stripped)
+                    && !NOT_QUOTES_OF_THE_NOTICE.contains(&quoted)
+                {
+                    problems.push(format!("{}: “{quoted}”", rubric.id));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "quotes that are not the notice's words:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// The requirements page's answers to questions the notice leaves open
+/// quote the indicator they cite verbatim.
+#[test]
+fn questions_left_to_other_rules_quote_their_indicator() {
+    for q in dudao::model::LEFT_TO_OTHER_RULES {
+        let indicator = PROJECT
+            .catalogue
+            .indicators
+            .iter()
+            .find(|i| i.number == q.indicator)
+            .expect("the indicator exists");
+        assert!(
+            strip(&indicator.explanation).contains(&strip(q.quote)),
+            "{}: not in indicator {}",
+            q.quote,
+            q.indicator
+        );
+    }
+}

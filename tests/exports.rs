@@ -37,9 +37,16 @@ fn exports() -> &'static BTreeMap<String, Vec<u8>> {
         project()
             .rubrics
             .iter()
-            .flat_map(|rubric| rubric_exports(rubric).unwrap())
+            .flat_map(|rubric| rubric_exports(rubric, base_of(rubric)).unwrap())
             .collect()
     })
+}
+
+fn base_of(rubric: &Rubric) -> Option<&'static Rubric> {
+    rubric
+        .based_on
+        .as_deref()
+        .and_then(|id| project().rubric(id))
 }
 
 fn zip_entries(bytes: &[u8]) -> BTreeMap<String, String> {
@@ -56,6 +63,21 @@ fn zip_entries(bytes: &[u8]) -> BTreeMap<String, String> {
 
 fn docx_xml(rubric: &Rubric) -> String {
     zip_entries(&exports()[&docx_path(&rubric.id)])["word/document.xml"].clone()
+}
+
+/// The document's text, each paragraph's runs joined (a run boundary is
+/// not a text boundary: curly quotes sit in runs of their own).
+fn docx_text(xml: &str) -> String {
+    xml.split("</w:p>")
+        .map(|paragraph| {
+            paragraph
+                .split("<w:t xml:space=\"preserve\">")
+                .skip(1)
+                .map(|t| &t[..t.find("</w:t>").unwrap()])
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn xml_escaped(text: &str) -> String {
@@ -100,7 +122,7 @@ fn every_bundled_rubric_exports_a_docx_and_an_xlsx() {
 #[test]
 fn exports_are_byte_identical_from_build_to_build() {
     for rubric in &project().rubrics {
-        let again = rubric_exports(rubric).unwrap();
+        let again = rubric_exports(rubric, base_of(rubric)).unwrap();
         for (path, bytes) in again {
             assert!(exports()[&path] == bytes, "{path} differs between two runs");
         }
@@ -208,7 +230,7 @@ fn docx_is_a4_portrait_with_a_repeated_header_row_and_unsplittable_rows() {
 #[test]
 fn docx_carries_every_criterion_veto_item_header_field_and_note_verbatim() {
     for rubric in &project().rubrics {
-        let xml = docx_xml(rubric);
+        let xml = docx_text(&docx_xml(rubric));
         let mut expected: Vec<&str> = rubric.criteria().map(|c| c.text.as_str()).collect();
         expected.extend(rubric.rows().map(|(_, _, row)| row.title.as_str()));
         expected.extend(rubric.header_fields.iter().map(String::as_str));
@@ -244,6 +266,105 @@ fn docx_carries_every_criterion_veto_item_header_field_and_note_verbatim() {
         for stage in rubric.stages.iter().filter_map(|s| s.title.as_ref()) {
             assert!(xml.contains(&format!("{stage} 小计")), "{}", rubric.id);
         }
+    }
+}
+
+/// The `<w:tr>` elements of the first table containing `marker`.
+fn table_rows<'a>(xml: &'a str, marker: &str) -> Vec<&'a str> {
+    let table = xml
+        .split("<w:tbl>")
+        .find(|t| t.contains(marker))
+        .unwrap_or_else(|| panic!("no table with {marker}"));
+    let table = &table[..table.find("</w:tbl>").unwrap()];
+    table.split("<w:tr>").skip(1).collect()
+}
+
+#[test]
+fn docx_keeps_subtotals_with_their_group_and_the_veto_table_and_signatures_together() {
+    for rubric in &project().rubrics {
+        let xml = docx_xml(rubric);
+        let rows = table_rows(&xml, "评分标准");
+        for (i, row) in rows.iter().enumerate().skip(1) {
+            if row.contains(" 小计") || row.contains(">总分<") {
+                assert!(
+                    rows[i - 1].contains("<w:keepNext/>"),
+                    "{}: the row above a subtotal must keep with it",
+                    rubric.id
+                );
+            }
+        }
+        if rubric.veto.is_some() {
+            let veto = table_rows(&xml, ">情形<");
+            assert!(
+                veto.iter().all(|r| r.contains("<w:keepNext/>")),
+                "{}: the 不合格项 table is kept together and with the result",
+                rubric.id
+            );
+        } else {
+            assert!(rows.last().unwrap().contains("<w:keepNext/>"));
+        }
+        // Result heading (style keepNext), result line, band rule and every
+        // signature but the last keep with what follows.
+        let tail = &xml[xml.rfind(&format!(">{}<", rubric.labels.result)).unwrap()..];
+        let paragraphs: Vec<&str> = tail.split("<w:p>").skip(1).collect();
+        let signers = &rubric.labels.signatures;
+        let last = paragraphs
+            .iter()
+            .position(|p| p.contains(&format!("{}：", signers[signers.len() - 1])))
+            .expect("the last signature line");
+        for p in &paragraphs[1..last] {
+            assert!(p.contains("<w:keepNext/>"), "{}: {p}", rubric.id);
+        }
+        assert!(!paragraphs[last].contains("<w:keepNext/>"));
+    }
+}
+
+#[test]
+fn docx_tick_boxes_fonts_language_and_quotes_are_set_for_chinese_print() {
+    for rubric in &project().rubrics {
+        let xml = docx_xml(rubric);
+        for run in xml.split("<w:r>").skip(1) {
+            let run = &run[..run.find("</w:r>").unwrap_or(run.len())];
+            if !run.contains("<w:t>") && !run.contains("<w:t ") {
+                continue;
+            }
+            assert!(
+                run.contains("<w:lang w:val=\"zh-CN\" w:eastAsia=\"zh-CN\"/>"),
+                "{}: a run without the zh-CN East Asian language: {run}",
+                rubric.id
+            );
+            // □ at 17 pt prints 3.6 mm wide in LibreOffice (docs/exports.md).
+            if run.contains(">□<") {
+                assert!(run.contains("<w:sz w:val=\"34\"/>"), "{}: {run}", rubric.id);
+            }
+            if run.contains('“') || run.contains('”') {
+                assert!(
+                    run.contains("w:ascii=\"宋体\"") || run.contains("w:ascii=\"微软雅黑\""),
+                    "{}: a curly quote in a Latin-font run: {run}",
+                    rubric.id
+                );
+            }
+        }
+        assert!(
+            xml.contains(">√<"),
+            "{}: the √ has a run of its own",
+            rubric.id
+        );
+        assert!(
+            xml.contains(&format!("满分 {} 分", rubric.total)),
+            "{}: the total marks",
+            rubric.id
+        );
+        assert!(!xml.contains("据 annex-"), "{}: an internal id", rubric.id);
+        if let Some(base) = base_of(rubric) {
+            assert!(
+                xml.contains(&format!("据《{}》改编", base.title)),
+                "{}: the source rubric by its title",
+                rubric.id
+            );
+        }
+        let settings = &zip_entries(&exports()[&docx_path(&rubric.id)])["word/settings.xml"];
+        assert!(settings.contains("w:themeFontLang w:val=\"en-US\" w:eastAsia=\"zh-CN\""));
     }
 }
 
@@ -342,19 +463,19 @@ fn python_docx_reads_the_checklist_as_written() {
             rubric.id
         );
         let total_row = score.last().unwrap()["cells"].as_array().unwrap();
-        assert_eq!(total_row[0], "合计");
+        assert_eq!(total_row[0], "总分", "{}: the notice's word", rubric.id);
         assert_eq!(total_row[1], Value::from(rubric.total.to_string()));
         let paragraphs = doc["paragraphs"].as_array().unwrap();
-        assert!(
-            paragraphs
-                .iter()
-                .any(|p| p.as_str().unwrap().starts_with("督导(组)员签字"))
-        );
-        assert!(
-            paragraphs
-                .iter()
-                .any(|p| p.as_str().unwrap().contains("判定规则："))
-        );
+        assert!(paragraphs.iter().any(|p| {
+            p.as_str()
+                .unwrap()
+                .starts_with(&rubric.labels.signatures[0])
+        }));
+        assert!(paragraphs.iter().any(|p| {
+            p.as_str()
+                .unwrap()
+                .contains("判定规则（dudao 据通知整理）：")
+        }));
     }
 }
 
@@ -440,6 +561,23 @@ fn openpyxl_reads_the_workbook_inputs_formulas_protection_and_page_setup() {
                 .all(|v| v["prompt"].as_str().unwrap().contains("0.5"))
         );
         assert!(book["created"].as_str().unwrap().starts_with("2024-01-01"));
+        assert_eq!(
+            book["colour_protection_mismatches"],
+            serde_json::json!([]),
+            "{}: every yellow cell unlocked and every unlocked cell yellow",
+            rubric.id
+        );
+        assert_eq!(
+            book["band_cached"],
+            format!("未完成 (0/{})", ids.len()),
+            "{}: a blank workbook is no verdict",
+            rubric.id
+        );
+        assert!(
+            band.contains(&format!("<{},\"未完成 (\"", ids.len())),
+            "{}: no band until every criterion is answered: {band}",
+            rubric.id
+        );
     }
 }
 
@@ -524,12 +662,12 @@ fn libreoffice_prints_every_export_on_a4_with_the_header_on_every_table_page() {
                 .iter()
                 .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect())
                 .collect();
-            // The table runs from page 1 to the page with 合计; each of
+            // The table runs from page 1 to the page with 总分; each of
             // those pages starts its table with the heading row.
             let last_table_page = squeezed
                 .iter()
-                .position(|p| p.contains("合计"))
-                .unwrap_or_else(|| panic!("{}.{ext}: no 合计 printed", rubric.id));
+                .position(|p| p.contains("总分"))
+                .unwrap_or_else(|| panic!("{}.{ext}: no 总分 printed", rubric.id));
             for (i, page) in squeezed.iter().enumerate().take(last_table_page + 1) {
                 assert!(
                     page.contains("评分标准") && page.contains("分值") && page.contains("得分"),
@@ -554,7 +692,7 @@ fn libreoffice_prints_every_export_on_a4_with_the_header_on_every_table_page() {
                 rubric.id
             );
             if ext == "docx" {
-                assert!(all.contains("督导(组)员签字"), "{}", rubric.id);
+                assert!(all.contains(&rubric.labels.signatures[0]), "{}", rubric.id);
                 assert!(all.contains("判定规则"), "{}", rubric.id);
             }
         }

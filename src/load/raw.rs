@@ -85,6 +85,7 @@ pub struct RawRubric {
     pub scoring_rule: String,
     #[serde(default)]
     pub header_fields: Vec<String>,
+    pub labels: Option<Spanned<RawLabels>>,
     pub stages: Option<Vec<Spanned<RawStage>>>,
     pub groups: Option<Vec<Spanned<RawRubricGroup>>>,
     pub veto: Option<RawVeto>,
@@ -136,6 +137,15 @@ pub struct RawCriterion {
     pub points: Points,
     pub editorial_note: Option<String>,
     pub rationale: Option<String>,
+}
+
+/// The words of the form's closing block, when a rubric's vocabulary is not
+/// 督导 (the violations checklist says 核实).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLabels {
+    pub result: Option<String>,
+    pub signatures: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -160,6 +160,33 @@ pub struct RequirementEntry<'a> {
     pub official: bool,
 }
 
+/// A common question about numbers that the notice leaves to other rules:
+/// the requirements page says so, and search finds it, so a reader asking
+/// "how many days" does not dead-end. Ours, not official text; `quote` is
+/// the notice's own wording, verbatim (tests/content.rs checks it).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LeftToOtherRules {
+    pub question: &'static str,
+    pub indicator: u32,
+    pub quote: &'static str,
+    pub answer: &'static str,
+}
+
+pub const LEFT_TO_OTHER_RULES: [LeftToOtherRules; 2] = [
+    LeftToOtherRules {
+        question: "档案资料保存多少年？",
+        indicator: 13,
+        quote: "纸质档案资料和电子档案资料（含考评现场视频）是否按规定年限保存",
+        answer: "通知未写明保存年限，以国家和所在地关于技能人才评价档案的规定为准。",
+    },
+    LeftToOtherRules {
+        question: "证书数据多少天内要上传？",
+        indicator: 27,
+        quote: "证书数据是否准确、完整、及时审验和上传",
+        answer: "通知只要求及时审验和上传，未规定天数；上传时限以人力资源社会保障部门的证书管理规定和所在地要求为准。",
+    },
+];
+
 /// Every requirement once, in the order of the site: indicators 1–33, then
 /// each rubric's criteria in table order. Guides a derived rubric inherits
 /// are not repeated.

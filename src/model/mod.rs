@@ -193,6 +193,11 @@ pub struct Rubric {
     pub total: Points,
     pub scoring_rule: String,
     pub header_fields: Vec<String>,
+    /// 督导结果 and the signature lines, in the rubric's own vocabulary. Left
+    /// out of the JSON when it is the default, so rubrics that do not set it
+    /// keep their content hash.
+    #[serde(skip_serializing_if = "Labels::is_default")]
+    pub labels: Labels,
     /// False when the table has no 环节 column: then `stages` holds a single
     /// stage with `title: null`.
     pub has_stages: bool,
@@ -249,6 +254,33 @@ pub struct Criterion {
     pub points: Points,
     pub editorial_note: Option<String>,
     pub rationale: Option<String>,
+}
+
+/// The labels of a form's closing block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Labels {
+    /// Heading of the result block and the name of the verdict: 督导结果.
+    pub result: String,
+    /// One line per signature: 督导(组)员签字, 被督导机构负责人签字.
+    pub signatures: Vec<String>,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels {
+            result: "督导结果".to_owned(),
+            signatures: vec![
+                "督导(组)员签字".to_owned(),
+                "被督导机构负责人签字".to_owned(),
+            ],
+        }
+    }
+}
+
+impl Labels {
+    pub fn is_default(&self) -> bool {
+        *self == Labels::default()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

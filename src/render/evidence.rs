@@ -168,6 +168,9 @@ pub fn render_requirements(site: &Site, output: &mut Output) -> Result<(), Diagn
         "requirements/",
         "requirements.html",
         "requirements",
-        context! { entries => Serde(&entries) },
+        context! {
+            entries => Serde(&entries),
+            left_to_other_rules => Serde(&crate::model::LEFT_TO_OTHER_RULES),
+        },
     )
 }

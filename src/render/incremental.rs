@@ -58,8 +58,8 @@ fn recording<R>(f: impl FnOnce() -> R) -> (R, Vec<Dep>) {
     (result, deps)
 }
 
-/// A template value that records each read: `catalogue` (a map) and
-/// `rubrics` (a list), given to every page.
+/// A template value that records each read: `catalogue`, given to every
+/// page. (`rubrics`, render's `RubricList`, records its own reads.)
 #[derive(Debug)]
 pub struct Tracked {
     inner: Value,
@@ -69,10 +69,6 @@ pub struct Tracked {
 impl Tracked {
     pub fn catalogue(inner: Value) -> Value {
         Value::from_object(Tracked { inner, seq: false })
-    }
-
-    pub fn rubrics(inner: Value) -> Value {
-        Value::from_object(Tracked { inner, seq: true })
     }
 
     fn whole(&self) -> Dep {
@@ -264,8 +260,11 @@ impl PageMemo {
 /// holds: such objects must be named here.
 fn value_key(value: &Value, hasher: &mut DefaultHasher) -> Option<()> {
     use minijinja::value::ValueKind;
-    if let Some(json) = value.downcast_object_ref::<ScriptJson>() {
-        json.0.hash(hasher);
+    if value.downcast_object_ref::<ScriptJson>().is_some() {
+        // The filter hands back the JSON text the page will hold.
+        super::theme::json_for_script_filter(value.clone())
+            .as_str()?
+            .hash(hasher);
         return Some(());
     }
     std::mem::discriminant(&value.kind()).hash(hasher);
@@ -318,8 +317,8 @@ mod tests {
 
     #[test]
     fn a_context_key_sees_into_pre_serialised_json() {
-        let a = context! { data => Value::from_object(ScriptJson("[1]".into())) };
-        let b = context! { data => Value::from_object(ScriptJson("[2]".into())) };
+        let a = context! { data => Value::from_object(ScriptJson::new("[1]".into())) };
+        let b = context! { data => Value::from_object(ScriptJson::new("[2]".into())) };
         assert!(key(&a).is_some());
         assert_ne!(key(&a), key(&b));
         assert_ne!(key(&context! { x => "a" }), key(&context! { x => "b" }));

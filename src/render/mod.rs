@@ -237,7 +237,7 @@ impl<'a> Site<'a> {
             theme,
             env,
             catalogue,
-            rubrics: incremental::Tracked::rubrics(Value::from(Serde(&project.rubrics))),
+            rubrics: Value::from_object(RubricList(project.rubrics.clone())),
             site: Value::from(Serde(config)),
             cache: None,
         })
@@ -292,6 +292,29 @@ impl<'a> Site<'a> {
     }
 }
 
+/// The `rubrics` every template sees, a list whose items become template
+/// values only when a template reads them: converting every rubric up front
+/// held 28 MB through the whole build at ×100 (docs/benchmarks.md). The
+/// environment is `'static`, so it keeps a plain copy of the rubrics.
+#[derive(Debug)]
+struct RubricList(Vec<Rubric>);
+
+impl minijinja::value::Object for RubricList {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Seq
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        incremental::record(incremental::Dep::Rubrics);
+        self.0.get(key.as_usize()?).map(|r| Value::from(Serde(r)))
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        incremental::record(incremental::Dep::Rubrics);
+        minijinja::value::Enumerator::Seq(self.0.len())
+    }
+}
+
 /// `../` once per directory level of `path`, so links resolve from any page.
 pub fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
@@ -305,17 +328,32 @@ fn search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 }
 
 /// The Word checklist and the Excel workbook of every rubric (see [`crate::export`]).
+/// The export cache key: the rubric's content, and the title of its base
+/// rubric, which the Word file names.
+fn export_key(project: &Project, rubric: &crate::model::Rubric) -> String {
+    let base = rubric.based_on.as_deref().and_then(|id| project.rubric(id));
+    format!(
+        "{}|{}",
+        rubric.content_hash,
+        base.map_or("", |b| b.title.as_str())
+    )
+}
+
 fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     let cached = |rubric: &Rubric| {
         let cache = site.cache?.exports.lock().ok()?;
-        cache.get(&rubric.content_hash).cloned()
+        cache.get(&export_key(site.project, rubric)).cloned()
     };
     // The Word and Excel files are the costliest output per rubric; spread them too.
     let exports = parallel_map(&site.project.rubrics, |rubric| {
         if let Some(files) = cached(rubric) {
             return Ok(files);
         }
-        crate::export::rubric_exports(rubric).map_err(|e| {
+        let base = rubric
+            .based_on
+            .as_deref()
+            .and_then(|id| site.project.rubric(id));
+        crate::export::rubric_exports(rubric, base).map_err(|e| {
             Diagnostics(vec![crate::diagnostic::Diagnostic::error(
                 format!("rubrics/{}.yaml", rubric.id),
                 None,
@@ -327,7 +365,7 @@ fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     for (rubric, files) in site.project.rubrics.iter().zip(exports) {
         let files = files?;
         if site.cache.is_some() {
-            keep.insert(rubric.content_hash.clone(), files.clone());
+            keep.insert(export_key(site.project, rubric), files.clone());
         }
         output.extend(files);
     }

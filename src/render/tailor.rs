@@ -62,7 +62,7 @@ pub fn render_tailor(site: &Site, output: &mut Output) -> Result<(), Diagnostics
         "tailor/",
         "tailor.html",
         "tailor",
-        context! { data => minijinja::Value::from_object(super::theme::ScriptJson(data)) },
+        context! { data => minijinja::Value::from_object(super::theme::ScriptJson::new(data)) },
     )?;
 
     // The assess page frame, filled by tailor-handoff.js from localStorage

@@ -232,15 +232,24 @@ pub fn json_for_script<T: serde::Serialize + ?Sized>(value: &T) -> String {
 /// data too large to pass through template values (the tailor page's 14 MB
 /// at ×100). The template still writes `{{ data | json_for_script }}`, so a
 /// theme's copy of the template keeps working.
+/// Held as a template string already, so printing it shares the bytes
+/// rather than copying 14 MB again.
 #[derive(Debug)]
-pub struct ScriptJson(pub String);
+pub struct ScriptJson(Value);
+
+impl ScriptJson {
+    /// `json` must come from [`json_for_script`] (or be escaped the same way).
+    pub fn new(json: String) -> Self {
+        ScriptJson(Value::from_safe_string(json))
+    }
+}
 
 impl minijinja::value::Object for ScriptJson {}
 
 /// The `json_for_script` template filter.
 pub fn json_for_script_filter(value: Value) -> Value {
     if let Some(json) = value.downcast_object_ref::<ScriptJson>() {
-        return Value::from_safe_string(json.0.clone());
+        return json.0.clone();
     }
     Value::from_safe_string(json_for_script(&value))
 }

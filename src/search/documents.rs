@@ -143,6 +143,25 @@ pub fn documents(project: &Project) -> Vec<Document> {
         .body(&catalogue.overview.body),
     );
 
+    // What the notice leaves to other rules (requirements page): a question
+    // like 多少天内要上传证书数据 finds the answer that there is no number.
+    let mut unset = Document::new(
+        "requirements".into(),
+        "requirements/index.html#left-to-other-rules".into(),
+        "通知未规定数值的常见问题",
+        "数量时限 · dudao 编写".into(),
+    );
+    for q in crate::model::LEFT_TO_OTHER_RULES {
+        unset.segments.push((
+            String::new(),
+            format!(
+                "{}指标{}原文：“{}”。{}",
+                q.question, q.indicator, q.quote, q.answer
+            ),
+        ));
+    }
+    docs.push(unset);
+
     for group in &catalogue.groups {
         let mut doc = Document::new(
             format!("group:{}", group.number),

@@ -1,5 +1,6 @@
-//! A rubric's bands: exactly 优良, 合格, 不合格, from the highest
-//! threshold down to 0, none above the total.
+//! A rubric's bands (exactly 优良, 合格, 不合格, from the highest
+//! threshold down to 0, none above the total) and the labels of its
+//! closing block (督导结果 and the signature lines).
 
 use super::BAND_IDS;
 use super::table::RubricCtx;
@@ -102,5 +103,39 @@ impl RubricCtx<'_> {
             );
         }
         bands
+    }
+}
+
+impl RubricCtx<'_> {
+    /// `labels:` with the defaults filled in; an empty label is an error,
+    /// since it would print a blank where the form names the result or a
+    /// signer.
+    pub(super) fn labels(&mut self, raw: &RawRubric) -> Labels {
+        let mut labels = Labels::default();
+        let Some(spanned) = &raw.labels else {
+            return labels;
+        };
+        let given = &spanned.value;
+        if let Some(result) = &given.result {
+            if result.trim().is_empty() {
+                self.error(
+                    spanned,
+                    "label `result` is empty",
+                    "name the result block, e.g. `result: 核实结果`, or leave the key out for 督导结果",
+                );
+            }
+            labels.result = result.clone();
+        }
+        if let Some(signatures) = &given.signatures {
+            if signatures.is_empty() || signatures.iter().any(|s| s.trim().is_empty()) {
+                self.error(
+                    spanned,
+                    "label `signatures` is empty or has an empty line",
+                    "list one label per signature line, e.g. `[核实(组)员签字, 被督导机构负责人签字]`",
+                );
+            }
+            labels.signatures = signatures.clone();
+        }
+        labels
     }
 }

@@ -169,6 +169,7 @@ pub(super) fn validate_rubric(
     });
 
     let bands = ctx.bands(raw, declared_total.unwrap_or(sum));
+    let labels = ctx.labels(raw);
 
     let errors_after = ctx.out.iter().filter(|d| d.is_error()).count();
     if errors_after > errors_before {
@@ -188,6 +189,7 @@ pub(super) fn validate_rubric(
         total: sum,
         scoring_rule: raw.scoring_rule.clone(),
         header_fields: raw.header_fields.clone(),
+        labels,
         has_stages: raw.stages.is_some(),
         stages,
         veto,

@@ -31,6 +31,8 @@ after(async () => {
 });
 
 const squash = (text) => text.replace(/\s+/g, '');
+const DEFAULT_LABELS = { result: '督导结果', signatures: ['督导(组)员签字', '被督导机构负责人签字'] };
+const labelsOf = (rubric) => rubric.labels ?? DEFAULT_LABELS;
 
 async function print(id) {
   const page = await browser.newPage();
@@ -66,7 +68,7 @@ for (const [id, maxPages] of [['annex-1', 8], ['annex-2', 6]]) {
     assert.ok(all.includes(squash(rubric.title)), 'title missing');
     for (const field of rubric.header_fields) assert.ok(all.includes(squash(field)), `header field ${field} missing`);
     for (const verdict of ['符合', '基本符合', '不符合', '得分', '备注']) assert.ok(all.includes(verdict), `${verdict} missing`);
-    assert.ok(all.includes('合计'), 'total row missing');
+    assert.ok(all.includes('总分'), 'total row (总分, as the notice says) missing');
 
     // Page numbers come from the @page margin box: 第 X 页 共 N 页 on each page.
     pageTexts.forEach((t, i) => {
@@ -74,9 +76,20 @@ for (const [id, maxPages] of [['annex-1', 8], ['annex-2', 6]]) {
     });
 
     // Every criterion is printed, and each 二级指标 block sits on one page.
+    // The n-th criterion opening with given words is on the page of the
+    // words' n-th occurrence: two rows of annex 1 open alike
+    // (考场配备符合国家职业标准…).
+    const seen = new Map();
     const pageOf = (criterionText) => {
       const key = squash(criterionText).slice(0, 14);
-      return pageTexts.findIndex((t) => squash(t).includes(key));
+      let n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      for (let i = 0; i < pageTexts.length; i++) {
+        const count = squash(pageTexts[i]).split(key).length - 1;
+        if (n < count) return i;
+        n -= count;
+      }
+      return -1;
     };
     for (const stage of rubric.stages) {
       for (const group of stage.groups) {
@@ -97,8 +110,95 @@ for (const [id, maxPages] of [['annex-1', 8], ['annex-2', 6]]) {
       for (const item of rubric.veto.items) assert.ok(all.includes(squash(item.text).slice(0, 14)), `veto ${item.id} missing`);
     }
     for (const band of rubric.bands) assert.ok(all.includes(band.label), `band ${band.label} missing`);
-    assert.ok(all.includes('督导(组)员签字'), 'supervisor signature line missing');
-    assert.ok(all.includes('被督导机构负责人签字'), 'institution signature line missing');
+    for (const signer of labelsOf(rubric).signatures) assert.ok(all.includes(squash(signer)), `${signer} line missing`);
     assert.ok(/日期/.test(all));
   });
 }
+
+/** Dark runs (x, width) along row `y` of a binary PGM from pdftoppm -gray. */
+function darkRuns(pgm, y) {
+  const header = pgm.subarray(0, 64).toString('latin1').split(/\s+/);
+  const [w] = [Number(header[1])];
+  let offset = 0;
+  for (let fields = 0; fields < 4; offset++) if (/\s/.test(String.fromCharCode(pgm[offset])) && !/\s/.test(String.fromCharCode(pgm[offset - 1] ?? 32))) fields++;
+  const row = pgm.subarray(offset + y * w, offset + (y + 1) * w);
+  const runs = [];
+  for (let x = 0; x < w; x++) {
+    if (row[x] < 128) {
+      const start = x;
+      while (x < w && row[x] < 128) x++;
+      runs.push([start, x - start]);
+    }
+  }
+  return runs;
+}
+
+for (const id of ['annex-1', 'annex-2', 'violations', 'institution-management']) {
+  test(`${id}: equal borders at 600 dpi, the institution on every page, signatures never alone`, { timeout: 120_000 }, async () => {
+    const { pages, pageTexts, rubric } = await print(id);
+    const labels = labelsOf(rubric);
+
+    // From page 2 on, the page header names the institution (a line to fill).
+    assert.equal(squash(pageTexts[0]).split('被督导机构名称').length - 1, 1, 'page 1: the header field only');
+    for (let i = 1; i < pages; i++) {
+      assert.ok(squash(pageTexts[i]).startsWith('被督导机构名称'), `page ${i + 1} lacks the institution line at the top`);
+    }
+
+    // The result and signatures share their page with the end of the form:
+    // the 不合格项 table's last item, or the 总分 row.
+    const last = pageTexts.findIndex((t) => squash(t).includes(squash(labels.signatures.at(-1))));
+    const page = squash(pageTexts[last]);
+    assert.ok(page.includes(squash(labels.result)), 'the result block is on the signatures page');
+    const end = rubric.veto ? squash(rubric.veto.items.at(-1).text).slice(0, 12) : '总分';
+    assert.ok(page.includes(end), `page ${last + 1}: the signatures without the last rows above them`);
+    if (rubric.labels) assert.ok(!squash(pageTexts.join('')).includes('督导结果'), 'one vocabulary per rubric');
+
+    // Borders: the table's left and right rules print alike (the right one
+    // was a 1-px grey hairline at 600 dpi, clipped by the page box).
+    const pdf = path.join(tmp, `${id}.pdf`);
+    execFileSync('pdftoppm', ['-r', '600', '-gray', '-f', '1', '-l', '1', pdf, path.join(tmp, `${id}-600`)]);
+    const pgm = await readFile(path.join(tmp, `${id}-600-1.pgm`));
+    const heightPx = Number(pgm.subarray(0, 64).toString('latin1').split(/\s+/)[2]);
+    let checked = 0;
+    for (let y = Math.round(heightPx * 0.45); y < heightPx * 0.8 && checked < 20; y += 37) {
+      const runs = darkRuns(pgm, y);
+      if (runs.length < 8) continue; // not a row crossing the table's rules
+      const [left, right] = [runs[0][1], runs.at(-1)[1]];
+      const widthPx = Number(pgm.subarray(0, 64).toString('latin1').split(/\s+/)[1]);
+      const [leftGap, rightGap] = [runs[0][0], widthPx - runs.at(-1)[0] - right];
+      assert.ok(Math.abs(leftGap - rightGap) <= 8, `y=${y}: the table sits ${leftGap} px from the left edge but ${rightGap} px from the right`);
+      assert.ok(left >= 4 && right >= 4, `y=${y}: edge rules ${left} and ${right} px wide`);
+      assert.ok(Math.abs(left - right) <= 1, `y=${y}: left rule ${left} px, right rule ${right} px`);
+      checked++;
+    }
+    assert.ok(checked >= 3, `only ${checked} scan lines crossed the table`);
+  });
+}
+
+test('criterion rows are at least 8 mm high and the 备注 column is wider, still within A4', { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  // The viewport as wide as A4 between the @page side margins (186 mm).
+  await page.setViewportSize({ width: Math.floor((186 * 96) / 25.4), height: 1000 });
+  await page.goto(pathToFileURL(path.join(site, 'rubrics', 'annex-1', 'checklist', 'index.html')).href);
+  await page.emulateMedia({ media: 'print' });
+  const sizes = await page.evaluate(() => {
+    const mm = (px) => (px * 25.4) / 96;
+    const rows = [...document.querySelectorAll('.checklist tr[id^="c-"]')].map((tr) => mm(tr.getBoundingClientRect().height));
+    const table = document.querySelector('.checklist');
+    const remark = document.querySelector('.checklist thead th:last-child');
+    const text = document.querySelector('.checklist thead th:nth-child(3)');
+    return {
+      rows,
+      table: mm(table.getBoundingClientRect().width),
+      remark: mm(remark.getBoundingClientRect().width),
+      text: mm(text.getBoundingClientRect().width),
+    };
+  });
+  await page.close();
+  assert.ok(sizes.rows.length > 40);
+  assert.ok(Math.min(...sizes.rows) >= 7.9, `lowest row ${Math.min(...sizes.rows).toFixed(1)} mm`);
+  assert.ok(sizes.remark >= 25, `备注 ${sizes.remark.toFixed(1)} mm`);
+  // A4 is 210 mm; the @page margins leave 186 mm, and 评分标准 keeps room.
+  assert.ok(sizes.table <= 186, `table ${sizes.table.toFixed(1)} mm wide`);
+  assert.ok(sizes.text >= 60, `评分标准 ${sizes.text.toFixed(1)} mm`);
+});

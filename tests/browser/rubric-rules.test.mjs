@@ -27,6 +27,7 @@ const RUST_CLASSES = [
   [/^duplicate (\w+ )*id `/, 'duplicate-id'],
   [/does not match its file name/, 'id-file-mismatch'],
   [/the title is empty/, 'empty-title'],
+  [/^label `(result|signatures)` is empty/, 'empty-label'],
   [/official rubric must name its `source`/, 'official-needs-source'],
   [/derived rubric must say what it is `based_on`/, 'derived-needs-basis'],
   [/has both `stages` and `groups`/, 'stages-and-groups'],

@@ -140,7 +140,38 @@ def workbook(path):
             for c in range(1, 9)
             if isinstance(sheet.cell(row=r, column=c).value, str)
         ],
+        "colour_protection_mismatches": colour_protection_mismatches(sheet),
+        "band_cached": cached_value(path, "dudao_band"),
     }
+
+
+INPUT_FILL = "FFFFFDE7"
+
+
+def colour_protection_mismatches(sheet):
+    """Printed cells whose yellow fill and unlocked state disagree: the
+    instructions say exactly the yellow cells can be filled in."""
+    from openpyxl.cell.cell import MergedCell
+
+    out = []
+    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row, min_col=1, max_col=8):
+        for cell in row:
+            if isinstance(cell, MergedCell):
+                continue
+            fill = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
+            yellow = fill == INPUT_FILL
+            if yellow == bool(cell.protection.locked):
+                out.append(f"{cell.coordinate} locked={cell.protection.locked} fill={fill}")
+    return out
+
+
+def cached_value(path, name):
+    """The value a reader that does not recalculate shows for a defined name."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, data_only=True)
+    _, (cell,) = defined_range(book, name)
+    return cell.value
 
 
 def docx_structure(path):

@@ -34,6 +34,7 @@
     'duplicate-id': 'id 在本表内重复',
     'id-file-mismatch': 'id 与文件名不一致',
     'empty-title': '标题为空',
+    'empty-label': '结果或签字栏名称为空',
     'official-needs-source': '官方评分表缺少出处（source）',
     'derived-needs-basis': '派生评分表缺少 based_on 或 rationale',
     'stages-and-groups': '同时有 stages 和 groups',
@@ -104,9 +105,11 @@
   SHAPES.vetoItem = { id: str, text: str, rationale: optStr };
   SHAPES.veto = { title: str, intro: optStr, items: { type: 'array', of: { type: 'object', shape: 'vetoItem' } } };
   SHAPES.band = { id: str, label: str, min: num, consequence: optStr };
+  SHAPES.labels = { result: optStr, signatures: { type: 'array', of: str, optional: true } };
   SHAPES.rubric = {
     id: str, title: str, label: optStr, kind: { type: 'kind' }, source: optStr, based_on: optStr,
     rationale: optStr, total: optNum, scoring_rule: str, header_fields: strList,
+    labels: { type: 'object', shape: 'labels', optional: true },
     stages: { type: 'array', of: { type: 'object', shape: 'stage' }, optional: true },
     groups: { type: 'array', of: { type: 'object', shape: 'group' }, optional: true },
     veto: { type: 'object', shape: 'veto', optional: true },
@@ -298,6 +301,13 @@
     const stem = opts.fileStem === undefined ? doc.id : opts.fileStem;
     if (doc.id !== stem) error('id-file-mismatch', 'id', `id “${doc.id}”与文件名“${stem}.yaml”不一致`);
     if (doc.title.trim() === '') error('empty-title', 'title', '评分表标题为空');
+    if (doc.labels) {
+      if (doc.labels.result != null && doc.labels.result.trim() === '') error('empty-label', 'labels', '结果栏名称（labels.result）为空');
+      const signatures = doc.labels.signatures;
+      if (signatures != null && (signatures.length === 0 || signatures.some((s) => s.trim() === ''))) {
+        error('empty-label', 'labels', '签字栏（labels.signatures）为空或含空行');
+      }
+    }
     if (doc.kind === 'official' && doc.source == null) {
       error('official-needs-source', 'kind', '官方评分表须写明出处（source）');
     } else if (doc.kind === 'derived' && (doc.based_on == null || doc.rationale == null)) {

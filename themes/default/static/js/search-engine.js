@@ -284,9 +284,18 @@
         else if (inTitle) s *= PHRASE_IN_TITLE;
         else if (inBody) s *= PHRASE_IN_BODY;
         if (d.doc.d) s *= DERIVED_FACTOR;
-        hits.push({ d: d, score: s });
+        // A row or item of a derived rubric borrows or paraphrases official
+        // text; a derived rubric as a whole has no official twin.
+        var yields = d.doc.d && String(d.doc.k).indexOf('rubric:') !== 0 ? 1 : 0;
+        hits.push({ d: d, score: s, coverage: matched.get(id), yields: yields });
       });
-      hits.sort(function (a, b) { return b.score - a.score || a.d.id - b.d.id; });
+      // Official text first when both match: among documents holding as
+      // many of the query's terms, official ones rank above the rows of
+      // dudao's derived rubrics, whatever the weights (台账 finds
+      // indicator 30 before the violations checklist row that borrows it).
+      hits.sort(function (a, b) {
+        return b.coverage - a.coverage || a.yields - b.yields || b.score - a.score || a.d.id - b.d.id;
+      });
       return { terms: terms, pieces: pieces, hits: hits };
     }
 

@@ -43,6 +43,7 @@
       id: model.id, title: model.title, label: model.label, kind: model.kind, source: model.source,
       based_on: model.based_on, rationale: model.rationale, scoring_rule: model.scoring_rule,
       header_fields: model.header_fields.slice(),
+      labels: model.labels ? clone(model.labels) : null,
       has_stages: model.has_stages,
       stages: model.stages.map((s) => ({
         id: s.id, title: s.title, editorial_note: s.editorial_note, rationale: s.rationale, groups: groups(s),
@@ -140,6 +141,7 @@
       scoring_rule: work.scoring_rule,
       header_fields: work.header_fields.slice(),
     };
+    if (work.labels) raw.labels = clone(work.labels);
     if (work.has_stages) {
       raw.stages = work.stages.map((s) => ({ s, groups: groupsOf(s) })).filter(({ groups }) => groups.length > 0)
         .map(({ s, groups }) => prune({
@@ -171,16 +173,17 @@
 
   /** Field order of the bundled rubric files, so a diff against them reads well. */
   const ORDER = {
-    rubric: ['id', 'title', 'label', 'kind', 'source', 'based_on', 'rationale', 'total', 'scoring_rule', 'header_fields', 'stages', 'groups', 'veto', 'bands', 'notes', 'editorial_notes'],
+    rubric: ['id', 'title', 'label', 'kind', 'source', 'based_on', 'rationale', 'total', 'scoring_rule', 'header_fields', 'labels', 'stages', 'groups', 'veto', 'bands', 'notes', 'editorial_notes'],
     stage: ['id', 'title', 'points', 'editorial_note', 'rationale', 'groups'],
     group: ['id', 'title', 'points', 'editorial_note', 'rationale', 'rows'],
     row: ['id', 'title', 'indicators', 'editorial_note', 'rationale', 'criteria'],
     criterion: ['id', 'text', 'points', 'editorial_note', 'rationale'],
     veto: ['title', 'intro', 'items'],
+    labels: ['result', 'signatures'],
     item: ['id', 'text', 'rationale'],
     band: ['id', 'label', 'min', 'consequence'],
   };
-  const CHILD = { stages: 'stage', groups: 'group', rows: 'row', criteria: 'criterion', items: 'item', bands: 'band', veto: 'veto' };
+  const CHILD = { stages: 'stage', groups: 'group', rows: 'row', criteria: 'criterion', items: 'item', bands: 'band', veto: 'veto', labels: 'labels' };
 
   /**
    * YAML text for a raw rubric. Text is written as JSON strings (valid YAML
@@ -260,7 +263,8 @@
     const model = {
       id: raw.id, title: raw.title, label: raw.label ?? null, kind: raw.kind, source: raw.source ?? null,
       based_on: raw.based_on ?? null, rationale: raw.rationale ?? null, total: sum(stages),
-      scoring_rule: raw.scoring_rule, header_fields: (raw.header_fields || []).slice(), has_stages: Boolean(raw.stages),
+      scoring_rule: raw.scoring_rule, header_fields: (raw.header_fields || []).slice(),
+      labels: labelsOf(raw.labels), has_stages: Boolean(raw.stages),
       stages,
       veto: raw.veto ? {
         title: raw.veto.title, intro: raw.veto.intro ?? null,
@@ -271,8 +275,20 @@
       editorial_notes: (raw.editorial_notes || []).slice(),
       content_hash: '',
     };
+    if (model.labels === undefined) delete model.labels;
     model.content_hash = contentHash(model);
     return model;
+  }
+
+  /** Rubric::labels: the defaults filled in, left out when all default (as serde skips it). */
+  function labelsOf(given) {
+    const labels = { result: '督导结果', signatures: ['督导(组)员签字', '被督导机构负责人签字'] };
+    if (!given) return undefined;
+    if (given.result != null) labels.result = given.result;
+    if (given.signatures != null) labels.signatures = given.signatures.slice();
+    const isDefault = labels.result === '督导结果' && labels.signatures.length === 2
+      && labels.signatures[0] === '督导(组)员签字' && labels.signatures[1] === '被督导机构负责人签字';
+    return isDefault ? undefined : labels;
   }
 
   function sum(items) {
