@@ -186,14 +186,33 @@ pub fn serve(options: &Options) -> Result<(), String> {
         }
     });
 
-    runtime
-        .block_on(tokio::signal::ctrl_c())
-        .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
+    runtime.block_on(stopped());
     if let Some(disk) = disk {
         eprintln!("stopping: finishing the output folder");
         disk.finish();
     }
     Ok(())
+}
+
+/// Ctrl-C, or (on Unix) SIGTERM as `kill` sends it: both finish writing
+/// the output folder before exiting (scripts/bench reads it after `kill`).
+async fn stopped() {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<()>(2);
+    let ctrl_c = sender.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = ctrl_c.send(()).await;
+        }
+    });
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            let _ = sender.send(()).await;
+        }
+    });
+    receiver.recv().await;
 }
 
 fn rebuild_once(
