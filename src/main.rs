@@ -41,10 +41,13 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Build the site, serve it on localhost and rebuild when sources change.
+    /// Build the site, serve it on localhost, rebuild when sources change and
+    /// reload the open pages.
     ///
-    /// Watches content/, rubrics/, themes/ and dudao.toml. A failed rebuild
-    /// prints its errors and keeps serving the last good site.
+    /// Watches content/, rubrics/, themes/ and dudao.toml. After a rebuild the
+    /// open pages reload by themselves, keeping their scroll position; a
+    /// failed rebuild shows its errors over the page and keeps serving the
+    /// last good site. The output folder is written too, after each rebuild.
     Serve {
         /// Project root (the directory holding content/, rubrics/, themes/, dudao.toml).
         #[arg(long, default_value = ".")]
@@ -55,6 +58,16 @@ enum Command {
         /// Address to listen on; keep it on localhost.
         #[arg(long, default_value = "127.0.0.1:8000")]
         address: String,
+        /// Poll for changes instead of using file-system events (for file
+        /// systems that send none, e.g. some network mounts).
+        #[arg(long)]
+        poll: bool,
+        /// Most connections served at once; more are closed at once.
+        #[arg(long, default_value_t = 256, hide = true)]
+        max_connections: usize,
+        /// Milliseconds a client has to send a whole request head.
+        #[arg(long, default_value_t = 10_000, hide = true)]
+        header_timeout_ms: u64,
     },
     /// Load and validate the content and rubrics, and print every problem found.
     ///
@@ -155,7 +168,7 @@ fn main() -> ExitCode {
             force,
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
-            if build(&root, &output, base_url.as_deref(), force, None) {
+            if build(&root, &output, base_url.as_deref(), force) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -165,6 +178,9 @@ fn main() -> ExitCode {
             root,
             output,
             address,
+            poll,
+            max_connections,
+            header_timeout_ms,
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             // The same rules as `build`: never serve (and rebuild into) a
@@ -173,20 +189,21 @@ fn main() -> ExitCode {
                 eprintln!("{refused}");
                 return ExitCode::FAILURE;
             }
-            let last = std::sync::Arc::new(std::sync::Mutex::new(ServeState::default()));
-            if !build(&root, &output, None, false, Some(&last))
-                && !output.join("index.html").is_file()
-            {
-                return ExitCode::FAILURE;
-            }
-            let (watch_root, watch_output) = (root.clone(), output.clone());
-            let rebuild = move || {
-                build(&watch_root, &watch_output, None, false, Some(&last));
+            let options = dudao::serve::Options {
+                output: Some(output),
+                root,
+                address,
+                poll,
+                limits: dudao::serve::Limits {
+                    max_connections,
+                    header_timeout: std::time::Duration::from_millis(header_timeout_ms),
+                    ..Default::default()
+                },
             };
-            match dudao::serve::serve(&root, &output, &address, rebuild) {
+            match dudao::serve::serve(&options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: cannot serve on {address}: {e}");
+                    eprintln!("error: {e}");
                     ExitCode::FAILURE
                 }
             }
@@ -357,28 +374,14 @@ fn summary(project: &Project) -> String {
     lines.join("\n")
 }
 
-/// What `dudao serve` keeps between rebuilds.
-#[derive(Default)]
-struct ServeState {
-    /// A fingerprint of every file as last written, so a rebuild rewrites
-    /// only the files whose bytes changed: at ×10 rewriting all of them was
-    /// half of a rebuild (docs/benchmarks.md).
-    written: Option<dudao::write::Fingerprints>,
-    cache: dudao::render::Cache,
-}
-
 /// Builds the site under `root` into `output`, printing diagnostics; true on
 /// success. On any error the previous output stays as it was.
-///
-/// `last` (in `dudao serve`) is what the previous build left for the next.
 fn build(
     root: &std::path::Path,
     output: &std::path::Path,
     base_url: Option<&str>,
     force: bool,
-    last: Option<&std::sync::Mutex<ServeState>>,
 ) -> bool {
-    use dudao::write::{Staging, Update};
     let started = std::time::Instant::now();
     let replaces = match dudao::write::check_output_dir(root, output, force) {
         Ok(replaces) => replaces,
@@ -388,24 +391,12 @@ fn build(
             return false;
         }
     };
-    let mut last = last.map(|m| m.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     let built = (|| {
-        let mut config = dudao::config::Config::load(root).and_then(|config| match base_url {
+        let config = dudao::config::Config::load(root).and_then(|config| match base_url {
             Some(url) => config.with_base_url(url),
             None => Ok(config),
         })?;
-        // An author must see every edit on the next load, not a cached site.
-        if last.is_some() {
-            config.offline.enabled = false;
-        }
-        let cache = last.as_deref().map(|state| &state.cache);
-        if let Some(previous) = last.as_deref().and_then(|state| state.written.as_ref()) {
-            let mut update = Update::new(output, previous);
-            let warnings = dudao::build_site(root, &config, cache, &mut update)?;
-            let (files, written, fingerprints) = update.commit()?;
-            return Ok((warnings, files, Some(written), Some(fingerprints)));
-        }
-        let mut staging = Staging::replacing(output, replaces)?;
+        let mut staging = dudao::write::Staging::replacing(output, replaces)?;
         if let Some(backup) = staging.backup() {
             eprintln!(
                 "--force: the previous contents of {} will be kept in {}",
@@ -413,28 +404,18 @@ fn build(
                 backup.display()
             );
         }
-        if last.is_some() {
-            staging = staging.with_fingerprints();
-        }
-        let warnings = dudao::build_site(root, &config, cache, &mut staging)?;
-        let (files, fingerprints) = staging.commit()?;
-        Ok::<_, dudao::BuildError>((warnings, files, None, fingerprints))
+        let warnings = dudao::build_site(root, &config, None, &mut staging)?;
+        let files = staging.commit()?;
+        Ok::<_, dudao::BuildError>((warnings, files))
     })();
     match built {
-        Ok((warnings, files, written, fingerprints)) => {
+        Ok((warnings, files)) => {
             print_human(&warnings);
-            let changed = match written {
-                Some(written) if written != files => format!(" ({written} changed)"),
-                _ => String::new(),
-            };
             eprintln!(
-                "built {files} files{changed} into {} in {} ms",
+                "built {files} files into {} in {} ms",
                 output.display(),
                 started.elapsed().as_millis()
             );
-            if let Some(last) = last.as_mut() {
-                last.written = fingerprints;
-            }
             true
         }
         Err(dudao::BuildError::Invalid(errors)) => {
@@ -444,11 +425,6 @@ fn build(
         }
         Err(dudao::BuildError::Write(e)) => {
             eprintln!("error: {e}");
-            // The directory may no longer match the fingerprints: the next
-            // rebuild writes it whole.
-            if let Some(last) = last.as_mut() {
-                last.written = None;
-            }
             false
         }
     }

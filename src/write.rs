@@ -13,9 +13,8 @@ pub use output_dir::{
     MANIFEST, Replaces, SOURCES, backup_path, check_output_dir, existing_output, is_dudao_output,
 };
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -42,7 +41,6 @@ pub struct Staging {
     current: Option<PathBuf>,
     made_dirs: HashSet<PathBuf>,
     files: usize,
-    fingerprints: Option<Fingerprints>,
     committed: bool,
 }
 
@@ -100,7 +98,6 @@ impl Staging {
             staging,
             previous,
             files: 0,
-            fingerprints: None,
             committed: false,
         })
     }
@@ -111,16 +108,9 @@ impl Staging {
         self.backup.as_deref()
     }
 
-    /// Also records each file's [`Fingerprints`], for `dudao serve`'s next
-    /// [`Update`].
-    pub fn with_fingerprints(mut self) -> Self {
-        self.fingerprints = Some(Fingerprints::default());
-        self
-    }
-
     /// Swaps the written site in for the old one; returns how many files it
-    /// holds and, when asked for, their fingerprints.
-    pub fn commit(mut self) -> io::Result<(usize, Option<Fingerprints>)> {
+    /// holds.
+    pub fn commit(mut self) -> io::Result<usize> {
         if self.backup.is_none() {
             // The output was empty or dudao's when the build began; someone
             // may have put files there since.
@@ -136,7 +126,7 @@ impl Staging {
                     .map_err(|e| with_path(e, "cannot remove", &self.previous))?,
             }
         }
-        Ok((self.files, self.fingerprints.take()))
+        Ok(self.files)
     }
 }
 
@@ -152,11 +142,6 @@ impl SiteWriter for Staging {
         {
             fs::create_dir_all(parent).map_err(|e| with_path(e, "cannot create", parent))?;
             self.made_dirs.insert(parent.to_path_buf());
-        }
-        if let Some(fingerprints) = &mut self.fingerprints {
-            fingerprints
-                .0
-                .insert(relative.to_owned(), fingerprint(bytes));
         }
         self.files += 1;
         if let Some(old) = self.current.as_ref().map(|dir| dir.join(relative))
@@ -174,78 +159,6 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.staging);
         }
-    }
-}
-
-/// A hash of every file of a site as last written, by relative path: what
-/// `dudao serve` keeps between rebuilds instead of the site itself.
-#[derive(Debug, Default)]
-pub struct Fingerprints(HashMap<String, u64>);
-
-fn fingerprint(bytes: &[u8]) -> u64 {
-    // SipHash with fixed keys: the same bytes give the same value every time.
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// Brings `dir`, which holds the site `previous` describes, up to date:
-/// only the files whose bytes changed are kept in memory and, on
-/// [`Update::commit`], written; files that are gone are removed. For
-/// `dudao serve`, where an edit changes a handful of files and rewriting all
-/// of them was most of the rebuild. Dropped uncommitted (a failed build), it
-/// has touched nothing.
-pub struct Update<'a> {
-    dir: &'a Path,
-    previous: &'a Fingerprints,
-    next: Fingerprints,
-    changed: Vec<(String, Vec<u8>)>,
-}
-
-impl<'a> Update<'a> {
-    pub fn new(dir: &'a Path, previous: &'a Fingerprints) -> Self {
-        Update {
-            dir,
-            previous,
-            next: Fingerprints::default(),
-            changed: Vec::new(),
-        }
-    }
-
-    /// Writes the changed files; returns how many files the site holds, how
-    /// many were written, and the new fingerprints.
-    pub fn commit(self) -> io::Result<(usize, usize, Fingerprints)> {
-        for (relative, bytes) in &self.changed {
-            let path = self.dir.join(relative);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|e| with_path(e, "cannot create", parent))?;
-            }
-            fs::write(&path, bytes).map_err(|e| with_path(e, "cannot write", &path))?;
-        }
-        for relative in self.previous.0.keys() {
-            if self.next.0.contains_key(relative) {
-                continue;
-            }
-            let path = self.dir.join(relative);
-            match fs::remove_file(&path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                    return Err(with_path(e, "cannot remove", &path));
-                }
-                _ => {}
-            }
-        }
-        Ok((self.next.0.len(), self.changed.len(), self.next))
-    }
-}
-
-impl SiteWriter for Update<'_> {
-    fn write(&mut self, relative: &str, bytes: &[u8]) -> io::Result<()> {
-        let print = fingerprint(bytes);
-        if self.previous.0.get(relative) != Some(&print) {
-            self.changed.push((relative.to_owned(), bytes.to_vec()));
-        }
-        self.next.0.insert(relative.to_owned(), print);
-        Ok(())
     }
 }
 
@@ -319,59 +232,6 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
         assert_eq!(fs::read_to_string(out.join("a/same.html")).unwrap(), "s");
         assert_eq!(fs::metadata(out.join("a/same.html")).unwrap().nlink(), 1);
-    }
-
-    #[test]
-    fn an_update_writes_only_changed_files_and_removes_gone_ones() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let first = site(&[
-            ("index.html", "1"),
-            ("a/index.html", "a"),
-            ("gone.html", "g"),
-        ]);
-        let fingerprints = write_with_fingerprints(&first, &out);
-        // A file the update must not touch: its bytes did not change.
-        fs::write(out.join("a/index.html"), "left alone").unwrap();
-        let second = site(&[
-            ("index.html", "2"),
-            ("a/index.html", "a"),
-            ("b/new.html", "n"),
-        ]);
-        let mut update = Update::new(&out, &fingerprints);
-        for (relative, bytes) in &second {
-            update.write(relative, bytes).unwrap();
-        }
-        let (files, written, _) = update.commit().unwrap();
-        assert_eq!((files, written), (3, 2));
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
-        assert_eq!(fs::read_to_string(out.join("b/new.html")).unwrap(), "n");
-        assert_eq!(
-            fs::read_to_string(out.join("a/index.html")).unwrap(),
-            "left alone"
-        );
-        assert!(!out.join("gone.html").exists());
-    }
-
-    fn write_with_fingerprints(output: &Output, dir: &Path) -> Fingerprints {
-        let mut staging = Staging::new(dir).unwrap().with_fingerprints();
-        for (relative, bytes) in output {
-            staging.write(relative, bytes).unwrap();
-        }
-        staging.commit().unwrap().1.unwrap()
-    }
-
-    #[test]
-    fn an_update_that_is_not_committed_touches_nothing() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let fingerprints = write_with_fingerprints(&site(&[("index.html", "1")]), &out);
-        let mut update = Update::new(&out, &fingerprints);
-        update.write("index.html", b"2").unwrap();
-        update.write("new.html", b"n").unwrap();
-        drop(update);
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "1");
-        assert!(!out.join("new.html").exists());
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod assess;
 mod coverage;
 mod evidence;
 mod home;
+pub mod incremental;
 mod indicators;
 pub mod markdown;
 pub mod offline;
@@ -130,6 +131,8 @@ pub struct Site<'a> {
 #[derive(Default)]
 pub struct Cache {
     exports: std::sync::Mutex<std::collections::HashMap<String, RubricExports>>,
+    /// Every page and what it read (see [`incremental`]).
+    pub pages: incremental::PageMemo,
 }
 
 /// A rubric's Office files: relative path → bytes.
@@ -153,6 +156,9 @@ pub fn render_site<E: From<Diagnostics>>(
     // The service worker lists every file with its hash, so it comes last;
     // the hashing happens on the rendering threads.
     let mut hashes = BTreeMap::new();
+    if let Some(cache) = cache {
+        cache.pages.begin(project);
+    }
     // Families only add files, never read them, so they render on every
     // core; emitting in PAGE_FAMILIES order (each per-rubric family rubric
     // by rubric) gives the bytes (and the first error) that rendering them
@@ -190,6 +196,9 @@ pub fn render_site<E: From<Diagnostics>>(
     if offline {
         emit(offline::service_worker(&site, &hashes)?)?;
     }
+    if let Some(cache) = cache {
+        cache.pages.finish();
+    }
     Ok(())
 }
 
@@ -210,7 +219,7 @@ impl<'a> Site<'a> {
             Value::from_safe_string(markdown::to_html(source, &footnotes))
         });
         env.add_filter("json_for_script", theme::json_for_script_filter);
-        let catalogue = Value::from(Serde(&project.catalogue));
+        let catalogue = incremental::Tracked::catalogue(Value::from(Serde(&project.catalogue)));
         let by_number: BTreeMap<String, Value> = project
             .catalogue
             .indicators
@@ -219,6 +228,7 @@ impl<'a> Site<'a> {
             .collect();
         let by_number = Value::from(by_number);
         env.add_function("indicator", move |number: u32| {
+            incremental::record(incremental::Dep::Indicator(number));
             by_number
                 .get_item(&Value::from(number.to_string()))
                 .unwrap_or_default()
@@ -231,6 +241,7 @@ impl<'a> Site<'a> {
             .collect();
         let groups = Value::from(groups);
         env.add_function("group", move |number: u32| {
+            incremental::record(incremental::Dep::Group(number));
             groups
                 .get_item(&Value::from(number.to_string()))
                 .unwrap_or_default()
@@ -241,6 +252,7 @@ impl<'a> Site<'a> {
             .map(|r| (r.id.clone(), r.title.clone()))
             .collect();
         env.add_function("rubric_title", move |id: &str| {
+            incremental::record(incremental::Dep::RubricTitle(id.to_owned()));
             rubric_titles.get(id).cloned().unwrap_or_default()
         });
         env.add_function("footnote_anchor", markdown::footnote_anchor);
@@ -269,8 +281,14 @@ impl<'a> Site<'a> {
         extra: Value,
     ) -> Result<(), Diagnostics> {
         let path = format!("{dir}index.html");
-        let html = self.render(template, &path, page, extra)?;
-        output.insert(path, html.into_bytes());
+        let bytes = match self.cache {
+            // dudao serve: only the pages whose inputs changed render again.
+            Some(cache) => cache.pages.page(&path, template, page, &extra, || {
+                self.render(template, &path, page, extra.clone())
+            })?,
+            None => self.render(template, &path, page, extra)?.into_bytes(),
+        };
+        output.insert(path, bytes);
         Ok(())
     }
 
@@ -313,10 +331,12 @@ impl minijinja::value::Object for RubricList {
     }
 
     fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        incremental::record(incremental::Dep::Rubrics);
         self.0.get(key.as_usize()?).map(|r| Value::from(Serde(r)))
     }
 
     fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        incremental::record(incremental::Dep::Rubrics);
         minijinja::value::Enumerator::Seq(self.0.len())
     }
 }

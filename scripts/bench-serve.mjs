@@ -1,0 +1,67 @@
+// Edit-to-reload latency of `dudao serve` (docs/benchmarks.md, "Serve"):
+// from writing a source file to the open page reloaded in headless Chromium
+// and showing the edit.
+//
+//   node scripts/bench-serve.mjs PROJECT [RUNS] [PAGE] [FILE]
+//
+// PROJECT is a project root (the bundled one, or one written by the
+// gen-bench example); PAGE the page kept open (default indicators/5/);
+// FILE the source edited (default content/indicators/05.md). Each run
+// appends a sentence to FILE's text, waits for the page's load event and
+// the sentence on the page. Prints each run and the median, and serve's own
+// rebuild time. The edits stay in PROJECT: run it on a copy.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, BIN } from '../tests/browser/helpers.mjs';
+
+const [project, runsArg = '10', pagePath = 'indicators/5/', file = 'content/indicators/05.md'] = process.argv.slice(2);
+if (!project) {
+  console.error('usage: node scripts/bench-serve.mjs PROJECT [RUNS] [PAGE] [FILE]');
+  process.exit(2);
+}
+const runs = Number(runsArg);
+const output = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-bench-serve-'));
+const serve = spawn(BIN, ['serve', '--root', project, '--output', path.join(output, 'site'), '--address', '127.0.0.1:0'], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
+let log = '';
+const base = await new Promise((resolve, reject) => {
+  serve.stderr.on('data', (chunk) => {
+    log += chunk;
+    const match = /serving .* at (http:\/\/[^ ]+\/)/.exec(log);
+    if (match) resolve(match[1]);
+  });
+  serve.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${log}`)));
+});
+
+const browser = await launch();
+const page = await browser.newPage();
+await page.goto(base + pagePath);
+await page.waitForSelector('html[data-dudao-live="connected"]');
+const source = path.join(project, file);
+const times = [];
+for (let i = 1; i <= runs; i++) {
+  // Past the output folder's write (0.3 s after a rebuild), so each run
+  // measures an edit on a quiet server.
+  await new Promise((r) => setTimeout(r, 1500));
+  const marker = `基准测试第${i}次修改${Date.now()}`;
+  const text = fs.readFileSync(source, 'utf8');
+  const loaded = page.waitForEvent('load', { timeout: 30000 });
+  const started = performance.now();
+  fs.writeFileSync(source, `${text.trimEnd()}${marker}\n`);
+  await loaded;
+  await page.waitForFunction((m) => document.body.textContent.includes(m), marker, { timeout: 30000, polling: 'raf' });
+  const took = performance.now() - started;
+  times.push(took);
+  const rebuild = [...log.matchAll(/built \d+ files .* in (\d+) ms/g)].pop()?.[1];
+  console.log(`run ${i}: ${took.toFixed(0)} ms save → reloaded (serve's rebuild ${rebuild} ms)`);
+  await page.waitForSelector('html[data-dudao-live="connected"]');
+}
+const sorted = [...times].sort((a, b) => a - b);
+console.log(`median ${sorted[Math.floor((sorted.length - 1) / 2)].toFixed(0)} ms, min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)} over ${runs} runs`);
+console.log(log.split('\n').filter((l) => l.startsWith('built')).slice(-3).join('\n'));
+await browser.close();
+serve.kill();
+fs.rmSync(output, { recursive: true, force: true });

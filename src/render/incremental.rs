@@ -1,0 +1,326 @@
+//! Page-level dependency tracking, for `dudao serve`'s rebuilds.
+//!
+//! While a page renders, everything it reads beyond its own context is
+//! recorded: the parts of `catalogue` it looks at, the `rubrics` list, and
+//! each `indicator(n)`, `group(n)` and `rubric_title(id)` it calls. A page's
+//! own context (the `extra` of [`Site::page`](super::Site::page)) is hashed.
+//! The next build reuses the page's bytes when its context hashes the same
+//! and none of the recorded parts changed; otherwise it renders it again.
+//! Templates, static files, dudao.toml and the evidence guides are not
+//! tracked page by page: a change to any of them clears the memo (the
+//! caller calls [`PageMemo::clear`]) and every page renders.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use minijinja::Value;
+use minijinja::value::{Enumerator, Object, ObjectRepr};
+use serde::Serialize;
+
+use super::theme::ScriptJson;
+use crate::model::Project;
+
+/// One thing outside its own context that a page read.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Dep {
+    /// `catalogue.<field>`, or `catalogue` itself when iterated whole.
+    Catalogue(String),
+    Rubrics,
+    Indicator(u32),
+    Group(u32),
+    RubricTitle(String),
+}
+
+thread_local! {
+    static RECORDING: RefCell<Option<Vec<Dep>>> = const { RefCell::new(None) };
+}
+
+/// Notes that the page rendering on this thread read `dep`.
+pub fn record(dep: Dep) {
+    RECORDING.with(|r| {
+        if let Some(deps) = r.borrow_mut().as_mut() {
+            deps.push(dep);
+        }
+    });
+}
+
+/// Runs `f`, returning what it read.
+fn recording<R>(f: impl FnOnce() -> R) -> (R, Vec<Dep>) {
+    let outer = RECORDING.with(|r| r.borrow_mut().replace(Vec::new()));
+    let result = f();
+    let mut deps = RECORDING
+        .with(|r| std::mem::replace(&mut *r.borrow_mut(), outer))
+        .unwrap_or_default();
+    deps.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    deps.dedup();
+    (result, deps)
+}
+
+/// A template value that records each read: `catalogue`, given to every
+/// page. (`rubrics`, render's `RubricList`, records its own reads.)
+#[derive(Debug)]
+pub struct Tracked {
+    inner: Value,
+    seq: bool,
+}
+
+impl Tracked {
+    pub fn catalogue(inner: Value) -> Value {
+        Value::from_object(Tracked { inner, seq: false })
+    }
+
+    fn whole(&self) -> Dep {
+        if self.seq {
+            Dep::Rubrics
+        } else {
+            Dep::Catalogue(String::new())
+        }
+    }
+}
+
+impl Object for Tracked {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        if self.seq {
+            ObjectRepr::Seq
+        } else {
+            ObjectRepr::Map
+        }
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        match key.as_str() {
+            Some(field) if !self.seq => record(Dep::Catalogue(field.to_owned())),
+            _ => record(self.whole()),
+        }
+        self.inner.get_item(key).ok().filter(|v| !v.is_undefined())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        record(self.whole());
+        match self.inner.try_iter() {
+            Ok(items) => Enumerator::Values(items.collect()),
+            Err(_) => Enumerator::Empty,
+        }
+    }
+}
+
+/// The hash of every part of the project a page may read, as [`Dep`]s.
+#[derive(Default, PartialEq)]
+struct Parts(HashMap<Dep, u64>);
+
+impl Parts {
+    fn of(project: &Project) -> Parts {
+        let mut parts = HashMap::new();
+        let catalogue = serde_json::to_value(&project.catalogue).expect("the model serialises");
+        if let serde_json::Value::Object(fields) = &catalogue {
+            for (name, value) in fields {
+                parts.insert(Dep::Catalogue(name.clone()), hash(value));
+            }
+        }
+        parts.insert(Dep::Catalogue(String::new()), hash(&catalogue));
+        parts.insert(Dep::Rubrics, hash(&project.rubrics));
+        for indicator in &project.catalogue.indicators {
+            parts.insert(Dep::Indicator(indicator.number), hash(indicator));
+        }
+        for group in &project.catalogue.groups {
+            parts.insert(Dep::Group(group.number), hash(group));
+        }
+        for rubric in &project.rubrics {
+            parts.insert(Dep::RubricTitle(rubric.id.clone()), hash(&rubric.title));
+        }
+        Parts(parts)
+    }
+}
+
+/// What a page was rendered from, and its bytes.
+struct Page {
+    key: Option<u64>,
+    deps: Vec<(Dep, Option<u64>)>,
+    bytes: Vec<u8>,
+}
+
+/// Pages of the last build, kept for the next (see the module docs).
+#[derive(Default)]
+pub struct PageMemo {
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    parts: Arc<Parts>,
+    last: HashMap<String, Page>,
+    next: HashMap<String, Page>,
+    /// How many pages this build rendered (the rest were reused).
+    rendered: usize,
+    evidence: u64,
+}
+
+impl PageMemo {
+    /// Forgets every page: the next build renders them all.
+    pub fn clear(&self) {
+        let mut state = self.lock();
+        state.last.clear();
+        state.next.clear();
+    }
+
+    /// How many pages the last build rendered and how many it reused.
+    pub fn last_counts(&self) -> (usize, usize) {
+        let state = self.lock();
+        (
+            state.rendered,
+            state.last.len().saturating_sub(state.rendered),
+        )
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts a build of `project`.
+    pub(super) fn begin(&self, project: &Project) {
+        let parts = Parts::of(project);
+        let evidence = hash(&project.evidence);
+        let mut state = self.lock();
+        if state.evidence != evidence {
+            state.last.clear();
+        }
+        state.evidence = evidence;
+        state.parts = Arc::new(parts);
+        state.next.clear();
+        state.rendered = 0;
+    }
+
+    /// Ends a build that succeeded: its pages are the ones to reuse next.
+    pub(super) fn finish(&self) {
+        let mut state = self.lock();
+        state.last = std::mem::take(&mut state.next);
+    }
+
+    /// The page at `path`, from the last build if nothing it read changed,
+    /// else rendered now by `render`.
+    pub(super) fn page<E>(
+        &self,
+        path: &str,
+        template: &str,
+        kind: &str,
+        extra: &Value,
+        render: impl FnOnce() -> Result<String, E>,
+    ) -> Result<Vec<u8>, E> {
+        let mut hasher = DefaultHasher::new();
+        (template, kind).hash(&mut hasher);
+        // A context holding a value we cannot see into is never reused.
+        let key = value_key(extra, &mut hasher).map(|()| hasher.finish());
+        let parts = {
+            let mut state = self.lock();
+            let parts = Arc::clone(&state.parts);
+            if let Some(page) = state.last.remove(path)
+                && key.is_some()
+                && page.key == key
+                && page
+                    .deps
+                    .iter()
+                    .all(|(dep, was)| parts.0.get(dep).copied() == *was)
+            {
+                let bytes = page.bytes.clone();
+                state.next.insert(path.to_owned(), page);
+                return Ok(bytes);
+            }
+            parts
+        };
+        let (html, deps) = recording(render);
+        let bytes = html?.into_bytes();
+        let deps = deps
+            .into_iter()
+            .map(|dep| {
+                let now = parts.0.get(&dep).copied();
+                (dep, now)
+            })
+            .collect();
+        let mut state = self.lock();
+        state.rendered += 1;
+        state.next.insert(
+            path.to_owned(),
+            Page {
+                key,
+                deps,
+                bytes: bytes.clone(),
+            },
+        );
+        Ok(bytes)
+    }
+}
+
+/// Feeds everything `value` holds to `hasher`, or `None` if it holds a
+/// plain object whose contents are hidden.
+///
+/// A custom object is a map by default, and one that lists no keys (the
+/// tailor page's [`ScriptJson`]) would hash as an empty map whatever it
+/// holds: such objects must be named here.
+fn value_key(value: &Value, hasher: &mut DefaultHasher) -> Option<()> {
+    use minijinja::value::ValueKind;
+    if value.downcast_object_ref::<ScriptJson>().is_some() {
+        // The filter hands back the JSON text the page will hold.
+        super::theme::json_for_script_filter(value.clone())
+            .as_str()?
+            .hash(hasher);
+        return Some(());
+    }
+    std::mem::discriminant(&value.kind()).hash(hasher);
+    match value.kind() {
+        ValueKind::Map => {
+            for key in value.try_iter().ok()? {
+                value_key(&key, hasher)?;
+                value_key(&value.get_item(&key).ok()?, hasher)?;
+            }
+        }
+        ValueKind::Seq | ValueKind::Iterable => {
+            for item in value.try_iter().ok()? {
+                value_key(&item, hasher)?;
+            }
+        }
+        ValueKind::Plain => return None,
+        ValueKind::String => (value.as_str()?, value.is_safe()).hash(hasher),
+        _ => value.to_string().hash(hasher),
+    }
+    Some(())
+}
+
+/// SipHash with fixed keys over the value's JSON: the same value gives the
+/// same hash in every build of this process.
+fn hash(value: &impl Serialize) -> u64 {
+    struct Writer(DefaultHasher);
+    impl std::io::Write for Writer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            bytes.hash(&mut self.0);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut writer = Writer(DefaultHasher::new());
+    serde_json::to_writer(&mut writer, value).expect("the model serialises");
+    writer.0.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    fn key(value: &Value) -> Option<u64> {
+        let mut hasher = DefaultHasher::new();
+        value_key(value, &mut hasher).map(|()| hasher.finish())
+    }
+
+    #[test]
+    fn a_context_key_sees_into_pre_serialised_json() {
+        let a = context! { data => Value::from_object(ScriptJson::new("[1]".into())) };
+        let b = context! { data => Value::from_object(ScriptJson::new("[2]".into())) };
+        assert!(key(&a).is_some());
+        assert_ne!(key(&a), key(&b));
+        assert_ne!(key(&context! { x => "a" }), key(&context! { x => "b" }));
+    }
+}

@@ -1,0 +1,314 @@
+//! `dudao serve`: build the site into memory, serve it on localhost, rebuild
+//! when a source file changes, and tell open pages to reload.
+//!
+//! The pieces, each in its own module:
+//! - [`watch`]: which source files changed (file-system events, debounced);
+//! - [`rebuild`]: the site rebuilt into memory;
+//! - [`http`]: the HTTP server, the live-reload script and its events;
+//! - [`disk`]: the output folder, brought up to date in the background.
+//!
+//! The site being served is a [`Snapshot`] in memory, replaced whole under an
+//! `Arc` when a rebuild succeeds: a request holds the snapshot it started
+//! with, so no reader sees a half-built page or pages of two builds, and a
+//! rebuild never waits for readers. The output folder is written from the
+//! snapshot by `write::Staging` (a fresh folder swapped in), so a crash at
+//! any moment leaves the previous or the next complete site on disk.
+
+mod disk;
+mod http;
+pub mod rebuild;
+mod watch;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use hyper::body::Bytes;
+use serde::Serialize;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub use http::{EVENTS_PATH, Limits, SCRIPT_PATH};
+pub use rebuild::Files;
+pub use watch::WATCHED;
+
+use crate::diagnostic::Diagnostic;
+
+/// What `dudao serve` was asked to do.
+pub struct Options {
+    pub root: PathBuf,
+    /// Where the built site is also written; `None` keeps it in memory only.
+    pub output: Option<PathBuf>,
+    pub address: String,
+    pub limits: Limits,
+    /// Poll for changes even where file-system events work.
+    pub poll: bool,
+}
+
+/// The site as served: every file, which build it is, and the errors of the
+/// last rebuild if it failed (the files are then the last good build's).
+pub struct Snapshot {
+    pub files: Files,
+    pub generation: u64,
+    failure: Option<Bytes>,
+}
+
+/// What the HTTP side and the rebuild thread share.
+pub struct Live {
+    current: Mutex<Arc<Snapshot>>,
+    clients: Mutex<Vec<UnboundedSender<Bytes>>>,
+}
+
+impl Live {
+    fn new(files: Files) -> Self {
+        Live {
+            current: Mutex::new(Arc::new(Snapshot {
+                files,
+                generation: 1,
+                failure: None,
+            })),
+            clients: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.current.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// A new live-reload event stream: it starts with the current build's
+    /// generation and, if the last rebuild failed, its errors.
+    fn subscribe(&self) -> http::Body {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let snapshot = self.snapshot();
+        let hello = serde_json::json!({ "generation": snapshot.generation });
+        // The retry line: reconnect quickly after serve restarts.
+        let _ = sender.send(Bytes::from("retry: 500\n\n"));
+        let _ = sender.send(event("hello", &hello.to_string()));
+        if let Some(failure) = &snapshot.failure {
+            let _ = sender.send(failure.clone());
+        }
+        self.clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(sender);
+        http::Body::Events(receiver)
+    }
+
+    /// Serves `snapshot` from now on and sends `message` to every open page.
+    fn publish(&self, snapshot: Snapshot, message: Bytes) {
+        *self.current.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+        self.clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|client| client.send(message.clone()).is_ok());
+    }
+}
+
+/// One server-sent event.
+fn event(name: &str, data: &str) -> Bytes {
+    Bytes::from(format!("event: {name}\ndata: {data}\n\n"))
+}
+
+#[derive(Serialize)]
+struct Reload<'a> {
+    generation: u64,
+    /// The paths whose bytes changed; `None` when there are too many to be
+    /// worth sending (every page then reloads).
+    changed: Option<&'a [String]>,
+}
+
+#[derive(Serialize)]
+struct Failure<'a> {
+    diagnostics: &'a [Diagnostic],
+}
+
+/// Builds, serves and rebuilds until the process is stopped (Ctrl-C, which
+/// also finishes writing the output folder).
+pub fn serve(options: &Options) -> Result<(), String> {
+    let started = Instant::now();
+    let mut rebuilder = rebuild::Rebuilder::default();
+    let first = match rebuilder.rebuild(&options.root, &[], &Files::new()) {
+        Ok(built) => built,
+        Err(errors) => return Err(format!("{errors}\nbuild failed; nothing to serve")),
+    };
+    print_warnings(&first.warnings);
+    eprintln!(
+        "built {} files into memory in {} ms",
+        first.files.len(),
+        started.elapsed().as_millis()
+    );
+    let live = Arc::new(Live::new(first.files));
+    let disk = options.output.as_deref().map(disk::Writer::start);
+    if let Some(disk) = &disk {
+        disk.write(live.snapshot());
+    }
+
+    let (sender, changes) = std::sync::mpsc::channel();
+    let watch = watch::watch(&options.root, options.poll, sender)?;
+    if watch.is_polling() {
+        eprintln!("watching by polling every 0.2 s");
+    }
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let listener = {
+        let _guard = runtime.enter();
+        listen(&options.address).map_err(|e| format!("cannot serve on {}: {e}", options.address))?
+    };
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    warn_unless_loopback(address);
+    runtime.spawn(http::run(listener, Arc::clone(&live), options.limits));
+    eprintln!(
+        "serving {} at http://{address}/ (Ctrl-C to stop)",
+        options.root.display()
+    );
+
+    let root = options.root.clone();
+    let rebuild_live = Arc::clone(&live);
+    let rebuild_disk = disk.clone();
+    std::thread::spawn(move || {
+        // Keep the watcher alive as long as the rebuilds.
+        let _watch = watch;
+        while let Ok(mut paths) = changes.recv() {
+            // Changes that came in while the last rebuild ran: one rebuild.
+            while let Ok(more) = changes.recv_timeout(Duration::from_millis(2)) {
+                paths.extend(more);
+            }
+            rebuild_once(
+                &mut rebuilder,
+                &root,
+                &paths,
+                &rebuild_live,
+                rebuild_disk.as_ref(),
+            );
+        }
+    });
+
+    runtime.block_on(stopped());
+    if let Some(disk) = disk {
+        eprintln!("stopping: finishing the output folder");
+        disk.finish();
+    }
+    Ok(())
+}
+
+/// Ctrl-C, or (on Unix) SIGTERM as `kill` sends it: both finish writing
+/// the output folder before exiting (scripts/bench reads it after `kill`).
+async fn stopped() {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<()>(2);
+    let ctrl_c = sender.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = ctrl_c.send(()).await;
+        }
+    });
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            let _ = sender.send(()).await;
+        }
+    });
+    receiver.recv().await;
+}
+
+fn rebuild_once(
+    rebuilder: &mut rebuild::Rebuilder,
+    root: &Path,
+    sources: &[PathBuf],
+    live: &Live,
+    disk: Option<&disk::Writer>,
+) {
+    let started = Instant::now();
+    let previous = live.snapshot();
+    match rebuilder.rebuild(root, sources, &previous.files) {
+        Ok(built) => {
+            print_warnings(&built.warnings);
+            let generation = previous.generation + 1;
+            let reload = Reload {
+                generation,
+                changed: (built.changed.len() <= 200).then_some(built.changed.as_slice()),
+            };
+            let message = event(
+                "reload",
+                &serde_json::to_string(&reload).expect("plain JSON"),
+            );
+            let (files, changed) = (built.files.len(), built.changed.len());
+            let (rendered, reused) = (built.rendered, built.reused);
+            live.publish(
+                Snapshot {
+                    files: built.files,
+                    generation,
+                    failure: None,
+                },
+                message,
+            );
+            // scripts/bench reads this line.
+            eprintln!(
+                "built {files} files ({changed} changed; {rendered} pages rendered, \
+                 {reused} reused) in {} ms",
+                started.elapsed().as_millis()
+            );
+            if let Some(disk) = disk {
+                disk.write(live.snapshot());
+            }
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("build failed; serving the last good site, its pages show the errors");
+            let failure = Failure {
+                diagnostics: &errors.0,
+            };
+            let message = event(
+                "failed",
+                &serde_json::to_string(&failure).expect("plain JSON"),
+            );
+            live.publish(
+                Snapshot {
+                    files: previous.files.clone(),
+                    generation: previous.generation,
+                    failure: Some(message.clone()),
+                },
+                message,
+            );
+        }
+    }
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for warning in warnings {
+        eprintln!("{warning}");
+    }
+}
+
+/// Binds `address` with a listen backlog deep enough for a burst of
+/// connections (std's is 128): a full backlog makes new clients wait for
+/// SYN retransmits, seconds, even when the server is idle.
+fn listen(address: &str) -> std::io::Result<tokio::net::TcpListener> {
+    use std::net::ToSocketAddrs;
+    let mut last = None;
+    for address in address.to_socket_addrs()? {
+        let socket = match address {
+            SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+            SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(address).and_then(|()| socket.listen(4096)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("the address resolves to nothing")))
+}
+
+fn warn_unless_loopback(address: SocketAddr) {
+    if !address.ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {address}, which other machines can reach; \
+             dudao serve is for previewing on this machine (use 127.0.0.1)"
+        );
+    }
+}
