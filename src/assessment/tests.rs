@@ -1,3 +1,5 @@
+//! Unit tests of reading, checking and scoring assessment files.
+
 use std::path::Path;
 
 use serde_json::{Value, json};

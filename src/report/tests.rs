@@ -1,3 +1,5 @@
+//! Unit tests of the 督导意见书 / 整改通知书 findings and documents.
+
 use std::path::Path;
 
 use serde_json::{Value, json};
