@@ -3,11 +3,12 @@
  * drawn with the markup of templates/checklist.html, so checklist.css prints
  * it exactly like a built checklist (tailor.test.mjs compares the two).
  *
- * Classic script: globalThis.DudaoTailorSheet; needs dom.js first.
+ * Classic script: globalThis.DudaoTailorSheet; needs dom.js and editorial.js first.
  */
 (function () {
   'use strict';
   const { h, fill } = globalThis.DudaoDom;
+  const E = globalThis.DudaoEditorial;
 
   /**
    * Draws `rubric` (a model) into `target` as templates/checklist.html would;
@@ -60,11 +61,11 @@
     const bands = rubric.bands;
     const last = bands[bands.length - 1];
     const bandRule = bands.map((band, i) => {
-      if (i === 0) return [bandLabel(bands, i), ` ≥ ${band.min} 分`];
-      if (band.min === 0) return [bandLabel(bands, i), ` < ${bands[i - 1].min} 分`];
-      return [bandLabel(bands, i), ` ${band.min} 分至 ${bands[i - 1].min} 分（不含）`];
+      if (i === 0) return [E.bandLabel(bands, band), ` ≥ ${band.min} 分`];
+      if (band.min === 0) return [E.bandLabel(bands, band), ` < ${bands[i - 1].min} 分`];
+      return [E.bandLabel(bands, band), ` ${band.min} 分至 ${bands[i - 1].min} 分（不含）`];
     }).flatMap((part, i) => (i ? ['；', ...part] : part));
-    if (rubric.veto) bandRule.push(`；出现“${rubric.veto.title}”所列情形之一的，记为${last.label}`, oursMark('#veto-note', 'dudao 的读法'));
+    if (rubric.veto) bandRule.push(`；出现“${rubric.veto.title}”所列情形之一的，记为${last.label}`, E.oursMark('#veto-note', 'dudao 的读法'));
     bandRule.push('。');
     // As templates/checklist.html: rubric.labels, or the defaults when absent.
     const labels = rubric.labels || { result: '督导结果', signatures: ['督导(组)员签字', '被督导机构负责人签字'] };
@@ -87,42 +88,13 @@
         h('section', { class: 'sheet-result' },
           h('h2', {}, labels.result),
           h('p', { class: 'result-line' }, '总得分：', h('span', { class: 'fill-short' }), ` 分　　${labels.result}：`,
-            bands.map((b, i) => [box(), ' ', bandLabel(bands, i), '　'])),
+            bands.map((b) => [box(), ' ', E.bandLabel(bands, b), '　'])),
           h('p', { class: 'band-rule' }, '判定规则（dudao 据通知整理）：', bandRule)),
         h('section', { class: 'sheet-signatures' },
           labels.signatures.map((who) => h('div', { class: 'signature' },
             h('span', {}, `${who}：`), h('span', { class: 'fill-line' }), h('span', {}, '日期：'), h('span', { class: 'fill-date' }, '年　　月　　日'))))),
       rubric.notes.length ? h('section', { class: 'sheet-notes' }, h('h2', {}, '备注'), h('ol', {}, rubric.notes.map((n) => h('li', {}, n)))) : null,
-      h('section', { class: 'sheet-editorial' }, bandNote(bands), rubric.veto ? vetoReading(rubric) : null)));
-  }
-
-  // The editorial marks of templates/macros.html (band_label, band_note,
-  // veto_reading): the notice names only the first and the last band, so any
-  // band between them is dudao's and says so.
-  function oursMark(href, title) {
-    return h('a', { class: 'ours-mark', href, title }, '[编者注]');
-  }
-
-  function bandLabel(bands, i) {
-    const middle = i > 0 && i < bands.length - 1;
-    return middle ? [bands[i].label, oursMark('#band-note', 'dudao 的称呼，通知未规定')] : bands[i].label;
-  }
-
-  function editorialAside(cls, id, text) {
-    return h('aside', { class: cls, id, 'aria-label': '编者注' },
-      h('span', { class: 'editorial-badge', title: 'dudao 编写的指引，非官方文本' }, '编者注 · dudao'), ` ${text}`);
-  }
-
-  function bandNote(bands) {
-    if (bands.length <= 2) return null;
-    const middle = bands.slice(1, -1).map((band, i) => `“${band.label}”（${band.min} 分至 ${bands[i].min} 分，不含 ${bands[i].min} 分）`).join('');
-    return editorialAside('editorial', 'band-note', `通知只规定两档结果：“≥ 85 分为优良”“<60 分为不合格”。${middle}是 dudao 对两者之间得分的称呼，便于填写和统计；通知对这一段没有规定名称或处理。`);
-  }
-
-  function vetoReading(rubric) {
-    const last = rubric.bands[rubric.bands.length - 1];
-    const quote = rubric.veto.intro && rubric.kind === 'official' ? `（通知原文：“${rubric.veto.intro.replace(/^：+|：+$/g, '')}”）` : '';
-    return editorialAside('editorial veto-rule', 'veto-note', `出现“${rubric.veto.title}”所列任一情形的，dudao 的表单和导出文件把结果记为${last.label}，不论得分${quote}。`);
+      h('section', { class: 'sheet-editorial' }, E.bandNote(bands), rubric.veto ? E.vetoReading(rubric) : null)));
   }
 
   function subtotalRow(cls, label, points) {
