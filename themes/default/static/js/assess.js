@@ -834,7 +834,7 @@
   // ---- start --------------------------------------------------------------
 
   fill($('#assess-form'), buildHeader(), h('div', { class: 'criteria' }, buildCriteria()), buildVeto());
-  fill($('[data-band-note]'), E.bandNote(rubric.bands));
+  fill($('[data-band-note]'), E.bandNote(rubric.bands, null));
   addPhotoControls();
   // Stamps who/when first, then onInput stores the value and saves.
   $('#assess-form').addEventListener('input', stampAnswer);

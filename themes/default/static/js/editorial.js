@@ -41,11 +41,14 @@
       h('span', { class: 'editorial-badge', title: 'dudao 编写的指引，非官方文本' }, '编者注 · dudao'), ` ${text}`);
   }
 
-  /** The note the band marks point to (macros.html band_note); null when every band is the notice's. */
+  /**
+   * The note the band marks point to (macros.html band_note); null when
+   * every band is the notice's. `noteId` null: no id (the page's container has it).
+   */
   function bandNote(bands, noteId) {
     if (bands.length <= 2) return null;
     const middle = bands.slice(1, -1).map((band, i) => `“${band.label}”（${band.min} 分至 ${bands[i].min} 分，不含 ${bands[i].min} 分）`).join('');
-    return aside('editorial', noteId || 'band-note', `通知只规定两档结果：“≥ 85 分为优良”“<60 分为不合格”。${middle}是 dudao 对两者之间得分的称呼，便于填写和统计；通知对这一段没有规定名称或处理。`);
+    return aside('editorial', noteId === undefined ? 'band-note' : noteId, `通知只规定两档结果：“≥ 85 分为优良”“<60 分为不合格”。${middle}是 dudao 对两者之间得分的称呼，便于填写和统计；通知对这一段没有规定名称或处理。`);
   }
 
   /** Our reading of the 不合格项 (macros.html veto_reading). */
