@@ -367,6 +367,44 @@ fn the_band_the_notice_does_not_name_is_marked_as_ours_everywhere() {
     }
 }
 
+/// The notice ends footnote ① with “下同” and names no indicator: the list
+/// of indicators it extends to is our reading, marked and explained.
+#[test]
+fn the_footnote_scope_reading_is_marked_as_ours() {
+    let project = &*common::PROJECT;
+    let footnote = &project.catalogue.footnotes[0];
+    assert!(!footnote.applies_to.is_empty());
+    for number in std::iter::once(footnote.indicator).chain(footnote.applies_to.iter().copied()) {
+        let relative = format!("indicators/{number}/index.html");
+        let html = fs::read_to_string(SITE.path().join("site").join(&relative)).unwrap();
+        let scope = html
+            .split("<p class=\"footnote-scope\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</p>").next())
+            .unwrap_or_else(|| panic!("{relative}: no footnote scope line"));
+        assert!(
+            scope.contains("“下同”适用于指标")
+                && scope.ends_with(
+                    "<a class=\"ours-mark\" href=\"#footnote-scope-note\" title=\"dudao 的读法，通知未列出\">[编者注]</a>。"
+                ),
+            "{relative}: the scope reading is not marked as ours: {scope}"
+        );
+        let note = html
+            .split("id=\"footnote-scope-note\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{relative}: the note the mark points to is missing"));
+        assert!(note.contains("是 dudao 的读法"), "{relative}: {note}");
+        let page = page(&relative);
+        assert!(
+            !page
+                .unmarked
+                .iter()
+                .any(|(t, _)| t.contains("是 dudao 的读法")),
+            "{relative}: the note is not inside an editorial element"
+        );
+    }
+}
+
 #[test]
 fn official_tables_say_zongfen_and_beizhu_not_heji_and_shuoming() {
     for relative in [

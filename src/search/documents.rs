@@ -200,7 +200,11 @@ pub fn documents(project: &Project) -> Vec<Document> {
                     footnote.indicator, footnote.number
                 ),
                 &format!("注{}", footnote.marker),
-                format!("脚注 · 适用于{}", indicator_list(&footnote.applies_to)),
+                // The scope of “下同” is our reading (the notice lists no indicator).
+                format!(
+                    "脚注 · “下同”适用于{}（dudao 读法）",
+                    indicator_list(&footnote.applies_to)
+                ),
             )
             .body(&footnote.text),
         );

@@ -178,6 +178,10 @@ test('boundary totals: 85 优良, 84.5 合格, 60 合格, 59.5 不合格', async
     assert.equal(await total(run.page), expectedTotal);
     assert.equal(await band(run.page), expectedBand, `${expectedTotal} → ${expectedBand}`);
     assert.equal(await run.page.textContent('[data-band-label]'), label);
+    // 合格 is dudao's name for 60–84.5: marked beside the label, linking to the note on the page.
+    assert.equal(await run.page.isVisible('.scoreboard [data-band-mark]'), label === '合格', `[编者注] beside ${label}`);
+    assert.equal(await run.page.getAttribute('[data-band-mark]', 'href'), '#band-note');
+    assert.match(await run.page.textContent('#band-note'), /“合格”（60 分至 85 分，不含 85 分）是 dudao 对两者之间得分的称呼/);
     assert.match(await run.page.textContent('[data-provisional]'), /评分已完成/);
     await finish(run);
   }
@@ -399,7 +403,10 @@ test('gap report: lost points ranked, grouped by indicator, linked, with what is
   assert.match(report, /某市职业技能评价中心/);
   assert.match(report, /理由：方案缺少突发事件应急预案/);
   assert.match(report, /备注\/证据：第 2 考场仅 2 名考评员/);
-  assert.match(report, /已达到合格（≥ 60 分）/);
+  // 合格 is dudao's name (the notice names 优良 and 不合格 only): marked, and the note is in the report.
+  assert.match(report, /已达到合格\[编者注\]（≥ 60 分）/);
+  assert.equal(await page.getAttribute('[data-needed] .ours-mark', 'href'), '#report-band-note');
+  assert.match(await page.textContent('#report-body #report-band-note'), /通知只规定两档结果.*“合格”（60 分至 85 分，不含 85 分）是 dudao/);
   assert.match(report, /已达到优良（≥ 85 分）/);
   // Lower the score: now it says how far 合格 and 优良 are.
   await page.click('[data-view-link="form"]');
@@ -407,7 +414,7 @@ test('gap report: lost points ranked, grouped by indicator, linked, with what is
   await page.click('[data-view-link="report"]');
   assert.equal(await total(page), '71');
   const needed = await page.$$eval('[data-needed]', (items) => items.map((li) => li.textContent));
-  assert.deepEqual(needed, ['距优良（≥ 85 分）还差 14 分。', '已达到合格（≥ 60 分）。']);
+  assert.deepEqual(needed, ['距优良（≥ 85 分）还差 14 分。', '已达到合格[编者注]（≥ 60 分）。']);
   await finish(run);
 });
 
@@ -423,6 +430,8 @@ test('printing gives a PDF record with justifications and notes', async () => {
   assert.match(text, /第 2 考场仅 2 名考评员/);
   assert.match(text, /某市职业技能评价中心/);
   assert.match(text, /督导\(组\)员签字/);
+  // The band note prints once: the report's copy, not the page's.
+  assert.equal(text.split('通知只规定两档结果').length - 1, 1);
   assert.match(text, /第\s*1\s*页\s*\/\s*共\s*\d+\s*页/, 'page numbers in the margin');
   assert.doesNotMatch(text, /导出 JSON|新建评估/, 'no toolbar on paper');
   await finish(run);

@@ -5,7 +5,7 @@
  * localStorage, and drives export/import/CSV, the gap report and compare.
  *
  * Classic script (file:// refuses module scripts); needs scoring.js,
- * exchange.js, dom.js and report.js loaded first. The automation hooks
+ * exchange.js, dom.js, editorial.js and report.js loaded first. The automation hooks
  * (data-criterion, data-partial, data-veto, data-total, data-band, …) are a
  * documented interface: docs/assessment.md.
  */
@@ -15,6 +15,7 @@
   const X = globalThis.DudaoExchange;
   const R = globalThis.DudaoReport;
   const { h, fill } = globalThis.DudaoDom;
+  const E = globalThis.DudaoEditorial;
   const pts = S.formatPoints;
 
   const app = document.getElementById('assess-app');
@@ -253,11 +254,13 @@
     if (!started) {
       bandEl.setAttribute('data-band', 'unstarted');
       setText('[data-band-label]', '未开始');
+      $('[data-band-mark]').hidden = true;
       setText('[data-band-reason]', '尚未评分：选择第一项后，这里显示暂定的等级。');
       setText('[data-band-consequence]', '');
     } else {
       bandEl.setAttribute('data-band', result.band.id);
       setText('[data-band-label]', result.band.label);
+      $('[data-band-mark]').hidden = !E.isOurBand(rubric.bands, result.band);
       const reason = result.bandReason === 'veto'
         ? `存在不合格项：${result.vetoed.map((v) => `“${truncate(v.text, 40)}”`).join('；')}。本次督导记为不合格，与得分无关。`
         : bandRule(result.band);
@@ -831,6 +834,7 @@
   // ---- start --------------------------------------------------------------
 
   fill($('#assess-form'), buildHeader(), h('div', { class: 'criteria' }, buildCriteria()), buildVeto());
+  fill($('[data-band-note]'), E.bandNote(rubric.bands, null));
   addPhotoControls();
   // Stamps who/when first, then onInput stores the value and saves.
   $('#assess-form').addEventListener('input', stampAnswer);

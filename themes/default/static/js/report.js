@@ -7,6 +7,10 @@
   'use strict';
   const S = root.DudaoScoring;
   const { h, fill } = root.DudaoDom;
+  const E = root.DudaoEditorial;
+  // The report is printed and signed: its band marks point to its own copy
+  // of the note, not to the page's (which does not print).
+  const NOTE = 'report-band-note';
   const pts = S.formatPoints;
 
   function statusCell(status) {
@@ -42,8 +46,8 @@
     return Object.entries(result.needed).sort((a, b) => a[1] - b[1]).reverse().map(([id, halves]) => {
       const band = labels[id];
       return halves === 0
-        ? `已达到${band.label}（≥ ${band.min} 分）。`
-        : `距${band.label}（≥ ${band.min} 分）还差 ${pts(halves)} 分。`;
+        ? ['已达到', E.bandLabel(rubric.bands, band, NOTE), `（≥ ${band.min} 分）。`]
+        : ['距', E.bandLabel(rubric.bands, band, NOTE), `（≥ ${band.min} 分）还差 ${pts(halves)} 分。`];
     });
   }
 
@@ -58,7 +62,7 @@
       h('h3', { id: 'report-summary-title' }, '评分结论'),
       h('div', { class: 'report-result' },
         h('p', { class: 'report-total' }, h('span', { 'data-report-total': '' }, pts(result.totalHalves)), h('span', { class: 'of' }, ` / ${pts(result.maxHalves)} 分`)),
-        h('p', { class: 'band', 'data-report-band': result.band.id }, result.band.label),
+        h('p', { class: 'band', 'data-report-band': result.band.id }, E.bandLabel(rubric.bands, result.band, NOTE)),
       ),
       h('ul', { class: 'report-facts' },
         bandText(result) && h('li', { class: 'veto-reason' }, bandText(result)),
@@ -144,7 +148,7 @@
           h('td', { class: 'num' }, c.status === 'unanswered' ? '' : pts(c.scoreHalves)),
           h('td', {}, c.justification && h('p', {}, '理由：', c.justification), c.notes && h('p', {}, '备注：', c.notes))))),
         h('tfoot', {}, h('tr', {}, h('th', { scope: 'row', colspan: 2 }, '合计'), h('td', { class: 'num' }, pts(result.maxHalves)),
-          h('td', {}, result.band.label), h('td', { class: 'num' }, pts(result.totalHalves)), h('td', {}))),
+          h('td', {}, E.bandLabel(rubric.bands, result.band, NOTE)), h('td', { class: 'num' }, pts(result.totalHalves)), h('td', {}))),
       ),
     );
 
@@ -159,6 +163,7 @@
         h('p', { class: 'report-rubric' }, rubric.title + (rubric.label ? `（${rubric.label}）` : '')),
         headerTable(rubric, state)),
       summary, veto, lost, byIndicator, record, photos, signatures,
+      E.bandNote(rubric.bands, NOTE),
       h('p', { class: 'report-foot' }, `由 dudao 在本机生成，评分表内容校验值 ${rubric.content_hash.slice(0, 19)}…`));
   }
 
@@ -202,11 +207,12 @@
     return img;
   }
 
-  function side(name, result) {
+  // On screen only: the mark points to the page's note (templates/assess.html).
+  function side(rubric, name, result) {
     return h('div', { class: 'compare-side' },
       h('p', { class: 'compare-name' }, name),
       h('p', { class: 'report-total' }, pts(result.totalHalves), h('span', { class: 'of' }, ` / ${pts(result.maxHalves)} 分`)),
-      h('p', { class: 'band', 'data-report-band': result.band.id, 'data-band-of': name }, result.band.label, result.bandReason === 'veto' ? '（存在不合格项）' : ''));
+      h('p', { class: 'band', 'data-report-band': result.band.id, 'data-band-of': name }, E.bandLabel(rubric.bands, result.band), result.bandReason === 'veto' ? '（存在不合格项）' : ''));
   }
 
   function signed(halves) {
@@ -224,9 +230,9 @@
     const rows = showAll ? c.rows : c.changed;
     fill(container,
       h('div', { class: 'compare-summary' },
-        side(a.name, c.a),
+        side(rubric, a.name, c.a),
         h('p', { class: 'compare-delta', 'data-compare-delta': pts(Math.abs(c.deltaHalves)) }, '总分变化 ', h('strong', {}, signed(c.deltaHalves)), ' 分'),
-        side(b.name, c.b)),
+        side(rubric, b.name, c.b)),
       h('table', { class: 'compare-stages' },
         h('caption', {}, '分项小计变化'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '部分'), h('th', { scope: 'col' }, a.name), h('th', { scope: 'col' }, b.name), h('th', { scope: 'col' }, '变化'))),
