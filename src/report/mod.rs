@@ -14,13 +14,8 @@ pub mod model;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
+use crate::assessment::Assessment;
 use blocks::Kind;
-use model::{Assessment, Rubric};
-
-/// Files larger than this are not assessments (docs/assessment.md: 50 MB).
-const MAX_BYTES: u64 = 50 * 1024 * 1024;
 
 /// What went wrong, with the file it concerns and what to do.
 #[derive(Debug, PartialEq)]
@@ -50,41 +45,13 @@ fn error(file: &Path, message: impl Into<String>, help: impl Into<String>) -> Re
 
 const EXPORT_HELP: &str = "export the assessment again from the browser (评估工作区 › 导出), which writes schema version 2";
 
-/// Reads and checks an assessment file. A missing or mistyped field the
-/// documents can live without is tolerated (the browser does the same);
-/// what they cannot live without is an error naming the field.
+/// Reads and checks an assessment file with the reader `dudao summarize`
+/// uses (schema, the embedded rubric's hash and the rules of `dudao check`,
+/// totals equal to the answers), keeping the photos the documents print.
 pub fn read_assessment(path: &Path) -> Result<Assessment, ReportError> {
-    // Everything a file must be (schema, the embedded rubric's hash and the
-    // rules of `dudao check`, totals equal to the answers) is checked by the
-    // reader `dudao summarize` uses; the documents then read their fields.
-    crate::assessment::Reader::new()
+    crate::assessment::Reader::with_photos()
         .read_path(path)
-        .map_err(|e| error(path, e.message, help_for(e.kind)))?;
-    let size = std::fs::metadata(path)
-        .map_err(|e| error(path, format!("cannot read the file: {e}"), ""))?
-        .len();
-    if size > MAX_BYTES {
-        return Err(error(
-            path,
-            format!("the file is {size} bytes, more than an assessment can be (50 MB)"),
-            "pass the .json file exported from the browser",
-        ));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| error(path, format!("cannot read the file as UTF-8 text: {e}"), ""))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        error(
-            path,
-            format!(
-                "line {}, column {}: not valid JSON: {e}",
-                e.line(),
-                e.column()
-            ),
-            "pass the .json file exported from the browser, unedited",
-        )
-    })?;
-    assessment_from_value(path, value)
+        .map_err(|e| error(path, e.message, help_for(e.kind)))
 }
 
 fn help_for(kind: crate::assessment::ErrorKind) -> &'static str {
@@ -99,87 +66,6 @@ fn help_for(kind: crate::assessment::ErrorKind) -> &'static str {
             "export the assessment again from the browser; do not edit the file by hand"
         }
     }
-}
-
-fn assessment_from_value(path: &Path, value: Value) -> Result<Assessment, ReportError> {
-    let Value::Object(mut doc) = value else {
-        return Err(error(path, "the file is not a JSON object", EXPORT_HELP));
-    };
-    if doc.get("format").and_then(Value::as_str) != Some("dudao-assessment") {
-        return Err(error(
-            path,
-            "not a dudao assessment: `format` is not \"dudao-assessment\"",
-            EXPORT_HELP,
-        ));
-    }
-    match doc.get("version").and_then(Value::as_u64) {
-        Some(2) => {}
-        Some(1) => {
-            return Err(error(
-                path,
-                "schema version 1 carries only the rubric's id, not the rubric the documents quote",
-                EXPORT_HELP,
-            ));
-        }
-        _ => {
-            return Err(error(
-                path,
-                format!(
-                    "unsupported `version` {}",
-                    doc.get("version").unwrap_or(&Value::Null)
-                ),
-                "dudao report reads schema version 2 (docs/assessment.md)",
-            ));
-        }
-    }
-    let rubric: Rubric = match doc.remove("rubric") {
-        Some(r) => serde_json::from_value(r).map_err(|e| {
-            error(
-                path,
-                format!("`rubric` is incomplete: {e}"),
-                "the file must embed the whole rubric as `dudao dump` gives it; export it again",
-            )
-        })?,
-        None => return Err(error(path, "missing `rubric`", EXPORT_HELP)),
-    };
-    if rubric.bands.is_empty() {
-        return Err(error(path, "`rubric.bands` is empty", EXPORT_HELP));
-    }
-    let mut object = |key: &str| match doc.remove(key) {
-        Some(Value::Object(map)) => Ok(map),
-        Some(Value::Null) | None if key == "photos" => Ok(serde_json::Map::new()),
-        _ => Err(error(
-            path,
-            format!("`{key}` is missing or not an object"),
-            EXPORT_HELP,
-        )),
-    };
-    let header = object("header")?;
-    let answers = object("answers")?;
-    let veto = object("veto")?;
-    let photos = object("photos")?;
-    let assessors = doc
-        .get("assessors")
-        .and_then(Value::as_array)
-        .map(|names| {
-            names
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    let rectification = doc.remove("rectification").filter(|r| !r.is_null());
-    Ok(Assessment {
-        rubric,
-        header,
-        answers,
-        veto,
-        photos,
-        assessors,
-        rectification,
-    })
 }
 
 /// One generated file: its name in the output directory and its bytes.

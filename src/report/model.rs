@@ -1,81 +1,10 @@
-//! An assessment file (schema version 2, docs/assessment.md) → the findings
-//! of `static/js/outcome.js`: the same scoring, ranking, 整改项 and warnings,
-//! field for field, so that the documents agree with the browser's.
+//! An accepted assessment ([`crate::assessment`], scored there like
+//! scoring.js) → the findings of `static/js/outcome.js`: the same ranking,
+//! 整改项 and warnings, field for field, so that the documents agree with the
+//! browser's.
 
-use serde::Deserialize;
-use serde_json::{Map, Value};
-
-/// The parts of the embedded rubric the documents need; the rest of the
-/// `dudao dump` shape is ignored.
-#[derive(Deserialize)]
-pub struct Rubric {
-    pub id: String,
-    pub title: String,
-    #[serde(default)]
-    pub label: Option<String>,
-    pub header_fields: Vec<String>,
-    pub stages: Vec<Stage>,
-    #[serde(default)]
-    pub veto: Option<Veto>,
-    pub bands: Vec<Band>,
-}
-
-#[derive(Deserialize)]
-pub struct Stage {
-    #[serde(default)]
-    pub title: Option<String>,
-    pub groups: Vec<Group>,
-}
-
-#[derive(Deserialize)]
-pub struct Group {
-    pub title: String,
-    pub rows: Vec<Row>,
-}
-
-#[derive(Deserialize)]
-pub struct Row {
-    pub title: String,
-    pub indicators: Vec<u32>,
-    pub criteria: Vec<Criterion>,
-}
-
-#[derive(Deserialize)]
-pub struct Criterion {
-    pub id: String,
-    pub text: String,
-    pub points: f64,
-}
-
-#[derive(Deserialize)]
-pub struct Veto {
-    pub items: Vec<VetoItem>,
-}
-
-#[derive(Deserialize)]
-pub struct VetoItem {
-    pub id: String,
-    pub text: String,
-}
-
-#[derive(Deserialize)]
-pub struct Band {
-    pub id: String,
-    pub label: String,
-    pub min: f64,
-}
-
-/// The assessment file, read leniently: what the documents show of a field
-/// that is missing or of the wrong type is what the browser shows.
-pub struct Assessment {
-    pub rubric: Rubric,
-    pub header: Map<String, Value>,
-    pub answers: Map<String, Value>,
-    pub veto: Map<String, Value>,
-    pub photos: Map<String, Value>,
-    pub assessors: Vec<String>,
-    pub rectification: Option<Value>,
-}
+use crate::assessment::{Assessment, RectificationItem, Status};
+use crate::model::Points;
 
 /// What the notice attaches to each outcome: verbatim from its 正文
 /// (tests/source/rsth-2024-130.txt), as in outcome.js.
@@ -149,94 +78,37 @@ pub struct Findings {
     pub warnings: Vec<String>,
 }
 
-/// "84.5", "85", "0": points from half points, as `formatPoints` prints them.
-pub fn points(halves: i64) -> String {
-    if halves % 2 == 0 {
-        (halves / 2).to_string()
-    } else {
-        format!("{}.5", halves / 2)
-    }
-}
-
-fn to_halves(value: f64) -> Option<i64> {
-    let halves = value * 2.0;
-    (value.is_finite() && value >= 0.0 && halves.fract() == 0.0).then_some(halves as i64)
-}
-
-fn trimmed(value: Option<&Value>) -> String {
-    value
-        .and_then(Value::as_str)
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_default()
-}
-
-/// How one answer scores, as `scoreAnswer` in scoring.js: (status, half points, complete).
-fn score(answer: Option<&Value>, max: i64) -> (&'static str, i64, bool) {
-    let status = answer.and_then(|a| a.get("status")).and_then(Value::as_str);
+fn status_label(status: Option<Status>) -> &'static str {
     match status {
-        Some("full") => ("full", max, true),
-        Some("none") => ("none", 0, true),
-        Some("partial") => {
-            let answer = answer.expect("a status comes from an answer");
-            let halves = match answer.get("score") {
-                Some(Value::Number(n)) => n.as_f64().and_then(to_halves),
-                Some(Value::String(s)) if is_plain_number(s.trim()) => {
-                    s.trim().parse::<f64>().ok().and_then(to_halves)
-                }
-                _ => None,
-            };
-            match halves {
-                Some(h) if h > 0 && h < max => {
-                    let justified = !trimmed(answer.get("justification")).is_empty();
-                    ("partial", h, justified)
-                }
-                _ => ("partial", 0, false),
-            }
-        }
-        _ => ("unanswered", 0, false),
+        Some(Status::Full) => "符合",
+        Some(Status::Partial) => "基本符合",
+        Some(Status::None) => "不符合",
+        None => "未评分",
     }
 }
 
-fn is_plain_number(text: &str) -> bool {
-    let mut parts = text.splitn(2, '.');
-    let whole = parts.next().unwrap_or("");
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && parts.next().is_none_or(digits)
+fn trimmed(value: Option<&String>) -> String {
+    value.map(|s| s.trim().to_owned()).unwrap_or_default()
 }
 
-fn status_label(status: &str) -> &'static str {
-    match status {
-        "full" => "符合",
-        "partial" => "基本符合",
-        "none" => "不符合",
-        _ => "未评分",
-    }
-}
-
-fn photos(a: &Assessment, ids: Option<&Value>) -> Vec<Photo> {
-    let ids = ids
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
+fn photos(a: &Assessment, ids: &[String]) -> Vec<Photo> {
     ids.iter()
-        .filter_map(Value::as_str)
         .filter_map(|id| a.photos.get(id))
         .map(|p| Photo {
-            caption: trimmed(p.get("caption")),
-            src: match (
-                p.get("type").and_then(Value::as_str),
-                p.get("data").and_then(Value::as_str),
-            ) {
-                (Some(t), Some(d)) if !d.is_empty() => Some(format!("data:{t};base64,{d}")),
-                _ => None,
-            },
+            caption: trimmed(p.caption.as_ref()),
+            src: p
+                .data
+                .as_deref()
+                .filter(|d| !d.is_empty())
+                .map(|d| format!("data:{};base64,{d}", p.kind)),
         })
         .collect()
 }
 
 /// The findings of an assessment; see `findings` in outcome.js.
 pub fn findings(a: &Assessment) -> Findings {
-    let rubric = &a.rubric;
+    let rubric = &*a.rubric;
+    let score = &a.score;
     let field = |words: &[&str]| -> String {
         rubric
             .header_fields
@@ -247,91 +119,50 @@ pub fn findings(a: &Assessment) -> Findings {
     };
     let has_date_field = rubric.header_fields.iter().any(|f| f.contains("日期"));
 
-    struct Scored<'a> {
-        index: usize,
-        location: String,
-        criterion: &'a Criterion,
-        row: &'a Row,
-        status: &'static str,
-        halves: i64,
-        max: i64,
-    }
-    let mut scored = Vec::new();
-    let (mut total, mut max, mut answered) = (0i64, 0i64, 0usize);
-    for stage in &rubric.stages {
-        for group in &stage.groups {
-            for row in &group.rows {
-                for criterion in &row.criteria {
-                    let halves_max = to_halves(criterion.points).unwrap_or(0);
-                    let (status, halves, complete) =
-                        score(a.answers.get(&criterion.id), halves_max);
-                    total += halves;
-                    max += halves_max;
-                    answered += usize::from(complete);
-                    let location = [stage.title.as_deref(), Some(&group.title), Some(&row.title)]
-                        .into_iter()
-                        .flatten()
-                        .filter(|s| !s.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" › ");
-                    scored.push(Scored {
-                        index: scored.len(),
-                        location,
-                        criterion,
-                        row,
-                        status,
-                        halves,
-                        max: halves_max,
-                    });
-                }
-            }
-        }
-    }
-    let count = scored.len();
-    let lost_of = |s: &Scored| {
-        if s.status == "unanswered" {
-            0
-        } else {
-            s.max - s.halves
-        }
-    };
-    let mut ranked: Vec<&Scored> = scored.iter().filter(|s| lost_of(s) > 0).collect();
-    ranked.sort_by(|x, y| lost_of(y).cmp(&lost_of(x)).then(x.index.cmp(&y.index)));
-    let lost_total: i64 = ranked.iter().map(|s| lost_of(s)).sum();
+    // The scorer's criteria are in table order, as `rubric.rows()` walks them.
+    let criteria = rubric
+        .rows()
+        .flat_map(|(stage, group, row)| row.criteria.iter().map(move |c| (stage, group, row, c)));
+    let mut ranked: Vec<_> = criteria
+        .zip(&score.criteria)
+        .enumerate()
+        .filter(|(_, (_, s))| s.lost_halves > 0)
+        .collect();
+    ranked.sort_by(|(i, (_, x)), (j, (_, y))| y.lost_halves.cmp(&x.lost_halves).then(i.cmp(j)));
+    let lost_total: u32 = ranked.iter().map(|(_, (_, s))| s.lost_halves).sum();
     let lost: Vec<Lost> = ranked
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            let answer = a.answers.get(&s.criterion.id);
-            let get = |key: &str| trimmed(answer.and_then(|a| a.get(key)));
+        .map(|(rank, (index, ((stage, group, row, criterion), s)))| {
+            let answer = a.answers.get(&criterion.id);
+            let location = [stage.title.as_deref(), Some(&group.title), Some(&row.title)]
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" › ");
             Lost {
-                id: s.criterion.id.clone(),
-                rank: i + 1,
-                number: s.index + 1,
-                location: s.location.clone(),
-                text: s.criterion.text.clone(),
-                indicators: s.row.indicators.clone(),
+                id: criterion.id.clone(),
+                rank: rank + 1,
+                number: index + 1,
+                location,
+                text: criterion.text.clone(),
+                indicators: row.indicators.clone(),
                 status_label: status_label(s.status),
-                score: points(s.halves),
-                points: points(s.max),
-                lost: points(lost_of(s)),
-                justification: get("justification"),
-                notes: get("notes"),
-                photos: photos(a, answer.and_then(|a| a.get("photos"))),
+                score: Points(s.halves).to_string(),
+                points: criterion.points.to_string(),
+                lost: Points(s.lost_halves).to_string(),
+                justification: trimmed(answer.and_then(|a| a.justification.as_ref())),
+                notes: trimmed(answer.and_then(|a| a.notes.as_ref())),
+                photos: photos(a, answer.map_or(&[], |a| &a.photos)),
             }
         })
         .collect();
 
-    let veto_items = rubric
-        .veto
-        .as_ref()
-        .map(|v| v.items.as_slice())
-        .unwrap_or(&[]);
+    let veto_items = rubric.veto.as_ref().map_or(&[][..], |v| v.items.as_slice());
     let vetoes: Vec<VetoFinding> = veto_items
         .iter()
-        .filter(|item| {
-            a.veto.get(&item.id).and_then(|v| v.get("ticked")) == Some(&Value::Bool(true))
-        })
+        .filter(|item| score.vetoed.contains(&item.id))
         .enumerate()
         .map(|(i, item)| {
             let entry = a.veto.get(&item.id);
@@ -339,28 +170,17 @@ pub fn findings(a: &Assessment) -> Findings {
                 id: item.id.clone(),
                 rank: i + 1,
                 text: item.text.clone(),
-                description: trimmed(entry.and_then(|v| v.get("description"))),
-                photos: photos(a, entry.and_then(|v| v.get("photos"))),
+                description: trimmed(entry.and_then(|v| v.description.as_ref())),
+                photos: photos(a, entry.map_or(&[], |v| &v.photos)),
             }
         })
         .collect();
 
-    let mut bands: Vec<&Band> = rubric.bands.iter().collect();
-    bands.sort_by(|x, y| y.min.total_cmp(&x.min));
-    let lowest = bands.last().copied();
-    let band = if vetoes.is_empty() {
-        bands
-            .iter()
-            .copied()
-            .find(|b| to_halves(b.min).is_some_and(|m| total >= m))
-            .or(lowest)
-    } else {
-        lowest
-    };
-    let (band_id, band_label) = band.map_or(("", ""), |b| (b.id.as_str(), b.label.as_str()));
-    let kind = if band_id == "excellent" || band_label == "优良" {
+    let band = rubric.bands.iter().find(|b| b.id == score.band);
+    let band_label = band.map_or("", |b| b.label.as_str());
+    let kind = if score.band == "excellent" || band_label == "优良" {
         "excellent"
-    } else if band_id == "fail" || band_label == "不合格" {
+    } else if score.band == "fail" || band_label == "不合格" {
         "fail"
     } else {
         "pass"
@@ -384,7 +204,8 @@ pub fn findings(a: &Assessment) -> Findings {
     if has_date_field && date.is_empty() {
         warnings.push("督导日期未填写。".to_owned());
     }
-    let unanswered = count - answered;
+    let answered = score.answered as usize;
+    let unanswered = score.count as usize - answered;
     if unanswered > 0 {
         warnings.push(format!(
             "尚有 {unanswered} 项未评分或未填完，得分和等级为暂定。"
@@ -395,7 +216,8 @@ pub fn findings(a: &Assessment) -> Findings {
             warnings.push(format!("不合格项第 {} 项未填写行为描述。", v.rank));
         }
     }
-    let items = items(&vetoes, &lost, a.rectification.as_ref());
+    let stored = a.rectification.as_ref().map_or(&[][..], |r| &r.items[..]);
+    let items = items(&vetoes, &lost, stored);
     for item in &items {
         if let Some(message) = deadline_problem(item.deadline.as_deref(), &date) {
             warnings.push(format!("整改项 {}：{message}", item.id));
@@ -411,16 +233,21 @@ pub fn findings(a: &Assessment) -> Findings {
             .collect(),
         institution,
         date,
-        assessors: a.assessors.clone(),
-        total: points(total),
-        max: points(max),
+        assessors: a
+            .assessors
+            .iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        total: Points(score.total_halves).to_string(),
+        max: Points(score.max_halves).to_string(),
         band: BandResult {
             label: band_label.to_owned(),
         },
         vetoed: !vetoes.is_empty(),
         answered,
         unanswered,
-        lost_total: points(lost_total),
+        lost_total: Points(lost_total).to_string(),
         lost,
         vetoes,
         consequences,
@@ -432,7 +259,7 @@ pub fn findings(a: &Assessment) -> Findings {
 /// One 整改项 per veto finding, then per lost criterion; stored tracking
 /// (deadline, owner, and the wording issued) wins, stored items no longer
 /// made are kept at the end: `rectificationItems` in outcome.js.
-fn items(vetoes: &[VetoFinding], lost: &[Lost], stored: Option<&Value>) -> Vec<Item> {
+fn items(vetoes: &[VetoFinding], lost: &[Lost], stored: &[RectificationItem]) -> Vec<Item> {
     let fresh = |id: String, problem: String, requirement: String| Item {
         id,
         problem,
@@ -475,40 +302,29 @@ fn items(vetoes: &[VetoFinding], lost: &[Lost], stored: Option<&Value>) -> Vec<I
         );
         fresh(format!("c-{}", c.id), parts.join("；"), requirement)
     }));
-    let old: &[Value] = stored
-        .and_then(|r| r.get("items"))
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice);
-    let stored_id = |v: &Value| v.get("id").and_then(Value::as_str).map(str::to_owned);
-    let apply = |item: &mut Item, from: &Value| {
-        let text = |key: &str| from.get(key).and_then(Value::as_str).map(str::to_owned);
-        if let Some(t) = text("problem") {
-            item.problem = t;
+    let apply = |item: &mut Item, from: &RectificationItem| {
+        if let Some(t) = &from.problem {
+            item.problem.clone_from(t);
         }
-        if let Some(t) = text("requirement") {
-            item.requirement = t;
+        if let Some(t) = &from.requirement {
+            item.requirement.clone_from(t);
         }
-        if let Some(t) = text("owner") {
-            item.owner = t;
+        if let Some(t) = &from.owner {
+            item.owner.clone_from(t);
         }
-        if let Some(d) = from.get("deadline") {
-            item.deadline = d.as_str().map(str::to_owned);
-        }
+        // A made item has no deadline yet: the stored one (or none) stands.
+        item.deadline.clone_from(&from.deadline);
     };
     for item in &mut made {
-        if let Some(from) = old
-            .iter()
-            .find(|v| stored_id(v).as_deref() == Some(&item.id))
-        {
+        if let Some(from) = stored.iter().find(|s| s.id == item.id) {
             apply(item, from);
         }
     }
-    for from in old {
-        let Some(id) = stored_id(from) else { continue };
-        if made.iter().any(|item| item.id == id) {
+    for from in stored {
+        if made.iter().any(|item| item.id == from.id) {
             continue;
         }
-        let mut item = fresh(id, String::new(), String::new());
+        let mut item = fresh(from.id.clone(), String::new(), String::new());
         apply(&mut item, from);
         made.push(item);
     }

@@ -5,30 +5,56 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::blocks::{Block, Kind, blocks};
-use super::model::{self, deadline_problem, findings, is_date, points};
+use super::model::{self, deadline_problem, findings, is_date};
 use super::*;
 
 /// A two-criterion rubric with one veto item, in the `dudao dump` shape.
+fn mini_rubric() -> crate::model::Rubric {
+    let criterion = |id: &str, text: &str, points: u32| json!({"id": id, "text": text, "points": points, "editorial_note": null, "rationale": null});
+    let mut rubric: crate::model::Rubric = serde_json::from_value(json!({
+        "id": "mini", "title": "小评分表", "label": null, "kind": "official", "source": "测试",
+        "based_on": null, "rationale": null, "total": 5, "scoring_rule": "-",
+        "header_fields": ["被督导机构名称", "督导日期", "督导(组)员"], "has_stages": false,
+        "stages": [{"id": "main", "title": null, "points": 5, "editorial_note": null, "rationale": null,
+            "groups": [{"id": "g", "title": "管理", "points": 5, "editorial_note": null, "rationale": null,
+                "rows": [{"id": "r", "title": "制度", "indicators": [3, 4], "points": 5,
+                    "editorial_note": null, "rationale": null,
+                    "criteria": [criterion("rules", "制度健全。", 3), criterion("files", "档案完整。", 2)]}]}]}],
+        "veto": {"title": "不合格项", "intro": null, "items": [{"id": "fraud", "text": "伪造材料。", "rationale": null}]},
+        "bands": [{"id": "excellent", "label": "优良", "min": 4, "consequence": null},
+                  {"id": "pass", "label": "合格", "min": 3, "consequence": null},
+                  {"id": "fail", "label": "不合格", "min": 0, "consequence": null}],
+        "notes": [], "editorial_notes": [], "content_hash": "",
+    }))
+    .expect("the mini rubric");
+    rubric.content_hash = crate::validate::content_hash(&rubric);
+    rubric
+}
+
+/// A version-2 file of the mini rubric, its totals those of its answers.
 fn doc(answers: Value, veto: Value, rectification: Value) -> Value {
+    let rubric = mini_rubric();
+    let score = crate::assessment::score::evaluate(
+        &rubric,
+        &serde_json::from_value(answers.clone()).expect("answers"),
+        &serde_json::from_value(veto.clone()).expect("veto"),
+    )
+    .expect("valid answers");
+    let t = score.totals();
     json!({
         "format": "dudao-assessment", "version": 2, "id": "a-test-0001",
-        "rubric": {
-            "id": "mini", "title": "小评分表", "header_fields": ["被督导机构名称", "督导日期", "督导(组)员"],
-            "stages": [{"id": "all", "title": null, "groups": [{"id": "g", "title": "管理", "rows": [
-                {"id": "r", "title": "制度", "indicators": [3, 4], "criteria": [
-                    {"id": "rules", "text": "制度健全。", "points": 3},
-                    {"id": "files", "text": "档案完整。", "points": 2}]}]}]}],
-            "veto": {"title": "不合格项", "items": [{"id": "fraud", "text": "伪造材料。"}]},
-            "bands": [{"id": "excellent", "label": "优良", "min": 85}, {"id": "pass", "label": "合格", "min": 60},
-                      {"id": "fail", "label": "不合格", "min": 0}]
-        },
+        "rubric": rubric,
         "header": {"被督导机构名称": "甲机构", "督导日期": "2025-03-18", "督导(组)员": "张三"},
         "answers": answers, "veto": veto, "photos": {}, "rectification": rectification,
+        "totals": {"total": t.total, "max": t.max, "band": t.band, "vetoed": t.vetoed,
+            "answered": t.answered, "criteria": t.criteria, "stages": t.stages, "groups": t.groups},
     })
 }
 
 fn assessment(value: Value) -> Assessment {
-    assessment_from_value(Path::new("a.json"), value).expect("a valid test document")
+    crate::assessment::Reader::with_photos()
+        .read_bytes(Path::new("a.json"), value.to_string().as_bytes())
+        .expect("a valid test document")
 }
 
 fn texts(kind: Kind, a: &Assessment) -> String {
@@ -38,6 +64,7 @@ fn texts(kind: Kind, a: &Assessment) -> String {
 
 #[test]
 fn points_print_as_the_browser_prints_them() {
+    let points = |h| crate::model::Points(h).to_string();
     assert_eq!(
         [points(0), points(1), points(170), points(187)],
         ["0", "0.5", "85", "93.5"]
@@ -141,8 +168,10 @@ fn stored_tracking_fills_deadline_and_owner_and_is_never_dropped() {
         json!({"rules": {"status": "full"}, "files": {"status": "none"}}),
         json!({}),
         json!({"issued_at": "2025-03-18T00:00:00Z", "items": [
-            {"id": "c-files", "deadline": "2025-03-01", "owner": "王五"},
-            {"id": "c-rules", "problem": "旧问题", "requirement": "旧要求", "deadline": null, "owner": ""}]}),
+            {"id": "c-files", "source": {"kind": "criterion", "id": "files"}, "status": "open",
+                "deadline": "2025-03-01", "owner": "王五"},
+            {"id": "c-rules", "source": {"kind": "criterion", "id": "rules"}, "status": "open",
+                "problem": "旧问题", "requirement": "旧要求", "deadline": null, "owner": ""}]}),
     ));
     let f = findings(&a);
     assert_eq!(f.items.len(), 2);
@@ -162,18 +191,16 @@ fn stored_tracking_fills_deadline_and_owner_and_is_never_dropped() {
 
 #[test]
 fn a_version_1_file_is_refused_with_what_to_do() {
-    let err = assessment_from_value(
-        Path::new("old.json"),
-        json!({"format": "dudao-assessment", "version": 1}),
-    )
-    .err()
-    .expect("refused");
-    assert_eq!(
-        err.to_string(),
-        format!(
-            "error: old.json: schema version 1 carries only the rubric's id, not the rubric the documents quote\n  help: {EXPORT_HELP}"
-        )
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.json");
+    std::fs::write(&path, r#"{"format": "dudao-assessment", "version": 1}"#).expect("write");
+    let err = read_assessment(&path).expect_err("refused");
+    assert!(
+        err.message.starts_with("a version 1 file"),
+        "{}",
+        err.message
     );
+    assert_eq!(err.help, EXPORT_HELP);
 }
 
 #[test]
@@ -181,7 +208,7 @@ fn invalid_json_is_refused_with_its_line_and_column() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bad.json");
     std::fs::write(&path, "{\n  \"format\": ,\n}").expect("write");
-    let err = read_assessment(&path).err().expect("refused");
+    let err = read_assessment(&path).expect_err("refused");
     assert!(err.message.contains("line 2 column 13"), "{}", err.message);
     assert_eq!(err.file, path);
     let shown = err.to_string();
