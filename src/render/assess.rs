@@ -52,3 +52,26 @@ pub fn render(site: &Site, rubric: &Rubric, output: &mut Output) -> Result<(), D
         )
     }
 }
+
+/// The rubric an assess page frame is rendered with when its real rubric is
+/// written into `#rubric-data` by the browser (tailor/assess/ from the
+/// builder's hand-off, assessments/form/ from the workspace): only the fields
+/// the frame prints, until the script replaces it.
+pub(super) fn stand_in_rubric(id: &str, title: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "title": title,
+        "label": null,
+        "kind": "derived",
+        "total": 100,
+        "scoring_rule": "“符合”满分，“基本符合”酌情给分，“不符合”0分",
+        "header_fields": [],
+        "has_stages": false,
+        "stages": [],
+        "veto": null,
+        "bands": [],
+        "notes": [],
+        "editorial_notes": [],
+        "content_hash": "",
+    })
+}

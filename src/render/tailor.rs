@@ -68,22 +68,7 @@ pub fn render_tailor(site: &Site, output: &mut Output) -> Result<(), Diagnostics
     // The assess page frame, filled by tailor-handoff.js from localStorage
     // before assess.js reads #rubric-data. Until then it holds a stand-in
     // with the fields the frame prints.
-    let stand_in = serde_json::json!({
-        "id": "tailored",
-        "title": "自定义评分表",
-        "label": null,
-        "kind": "derived",
-        "total": 100,
-        "scoring_rule": "“符合”满分，“基本符合”酌情给分，“不符合”0分",
-        "header_fields": [],
-        "has_stages": false,
-        "stages": [],
-        "veto": null,
-        "bands": [],
-        "notes": [],
-        "editorial_notes": [],
-        "content_hash": "",
-    });
+    let stand_in = super::assess::stand_in_rubric("tailored", "自定义评分表");
     let titles = super::assess::indicator_titles(&catalogue.indicators);
     site.page(
         output,

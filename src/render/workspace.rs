@@ -27,22 +27,7 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 
     // The assess page frame; workspace-form.js writes the stored
     // assessment's own rubric into #rubric-data before assess.js starts.
-    let stand_in = serde_json::json!({
-        "id": "stored",
-        "title": "已保存的评估",
-        "label": null,
-        "kind": "derived",
-        "total": 100,
-        "scoring_rule": "“符合”满分，“基本符合”酌情给分，“不符合”0分",
-        "header_fields": [],
-        "has_stages": false,
-        "stages": [],
-        "veto": null,
-        "bands": [],
-        "notes": [],
-        "editorial_notes": [],
-        "content_hash": "",
-    });
+    let stand_in = super::assess::stand_in_rubric("stored", "已保存的评估");
     let titles = super::assess::indicator_titles(&site.project.catalogue.indicators);
     site.page(
         output,
