@@ -4,6 +4,7 @@
 
 use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
 
+use super::pages::Heights;
 use super::plan::{Plan, cell};
 use super::results::initial_band;
 use super::styles::Styles;
@@ -16,6 +17,7 @@ pub(super) fn write_header_block(
     rubric: &Rubric,
     plan: &Plan,
     styles: &Styles,
+    heights: &mut Heights,
 ) -> Result<(), XlsxError> {
     sheet.merge_range(
         0,
@@ -25,7 +27,7 @@ pub(super) fn write_header_block(
         &format!("{} · 自评工作簿", full_title(rubric)),
         &styles.title,
     )?;
-    sheet.set_row_height(0, 30)?;
+    heights.set(sheet, 0, 30)?;
     let provenance = match (&rubric.source, rubric.kind) {
         (Some(source), crate::model::Kind::Official) => {
             format!("依据：{source} · {}。", full_marks(rubric))
@@ -43,7 +45,7 @@ pub(super) fn write_header_block(
         ),
         &styles.subtitle,
     )?;
-    sheet.set_row_height(1, 27)?;
+    heights.set(sheet, 1, 27)?;
     for (i, field) in rubric.header_fields.iter().enumerate() {
         let row = 2 + (i / 2) as u32;
         let last_of_odd_count = i + 1 == rubric.header_fields.len() && i % 2 == 0;
@@ -70,7 +72,7 @@ pub(super) fn write_header_block(
             .iter()
             .take(2)
             .map(|f| estimated_height(&format!("{f}："), width_of(COL_NUMBER) + width_of(COL_ROW)));
-        sheet.set_row_height(row, labels.fold(20.0, f64::max))?;
+        heights.set(sheet, row, labels.fold(20.0, f64::max))?;
     }
     // The live result sits above the frozen header, always in view.
     let row = plan.header_row - 1;
@@ -90,51 +92,21 @@ pub(super) fn write_header_block(
             .set_result(initial_band(rubric)),
         &styles.result,
     )?;
-    sheet.set_row_height(row, 22)?;
+    heights.set(sheet, row, 22)?;
     Ok(())
 }
 
-/// Band rules, the rubric's notes and the signature lines, below the
-/// results. Returns the last row written.
-pub(super) fn write_notes(
+/// The signature lines below the result, then our band rule with its 编者注
+/// and the rubric's 备注, in the paper checklist's order. Returns the row of
+/// the 备注 heading, if any, and the last row written.
+pub(super) fn write_signatures_and_notes(
     sheet: &mut Worksheet,
     rubric: &Rubric,
     plan: &Plan,
     styles: &Styles,
-) -> Result<u32, XlsxError> {
-    let mut row = plan.progress_row + 2;
-    let width: f64 = WIDTHS[..=LAST_PRINTED_COL as usize]
-        .iter()
-        .map(|(_, w)| w)
-        .sum::<f64>()
-        - WIDTHS[0].1;
-    // Our band rule and its 编者注 first, unnumbered; then the rubric's
-    // 备注 with the notice's own numbering.
-    let ours = std::iter::once(band_rule(rubric)).chain(band_note(rubric));
-    for line in ours {
-        sheet.merge_range(row, COL_NUMBER, row, LAST_PRINTED_COL, &line, &styles.note)?;
-        sheet.set_row_height(row, estimated_height(&line, width + WIDTHS[0].1))?;
-        row += 1;
-    }
-    if !rubric.notes.is_empty() {
-        sheet.merge_range(
-            row,
-            COL_NUMBER,
-            row,
-            LAST_PRINTED_COL,
-            "备注",
-            &styles.group,
-        )?;
-        row += 1;
-    }
-    for (i, line) in rubric.notes.iter().enumerate() {
-        sheet.write_number_with_format(row, COL_NUMBER, (i + 1) as f64, &styles.note)?;
-        sheet.merge_range(row, COL_ROW, row, LAST_PRINTED_COL, line, &styles.note)?;
-        sheet.set_row_height(row, estimated_height(line, width))?;
-        row += 1;
-    }
-    row += 1;
-    for signer in &rubric.labels.signatures {
+    heights: &mut Heights,
+) -> Result<(Option<u32>, u32), XlsxError> {
+    for (signer, row) in rubric.labels.signatures.iter().zip(plan.signature_rows.clone()) {
         sheet.merge_range(
             row,
             COL_NUMBER,
@@ -146,8 +118,40 @@ pub(super) fn write_notes(
         sheet.write_blank(row, COL_CRITERION, &styles.input)?;
         sheet.merge_range(row, COL_POINTS, row, COL_ANSWER, "日期：", &styles.label)?;
         sheet.merge_range(row, COL_PARTIAL, row, LAST_PRINTED_COL, "", &styles.input)?;
-        sheet.set_row_height(row, 28)?;
+        heights.set(sheet, row, 28.0)?;
+    }
+    let mut row = plan.signature_rows.end.max(plan.progress_row + 1) + 1;
+    let width: f64 = WIDTHS[..=LAST_PRINTED_COL as usize]
+        .iter()
+        .map(|(_, w)| w)
+        .sum::<f64>()
+        - WIDTHS[0].1;
+    // Our band rule and its 编者注 first, unnumbered; then the rubric's
+    // 备注 with the notice's own numbering.
+    let ours = std::iter::once(band_rule(rubric)).chain(band_note(rubric));
+    for line in ours {
+        sheet.merge_range(row, COL_NUMBER, row, LAST_PRINTED_COL, &line, &styles.note)?;
+        heights.set(sheet, row, estimated_height(&line, width + WIDTHS[0].1))?;
         row += 1;
     }
-    Ok(row - 1)
+    let mut notes_heading = None;
+    if !rubric.notes.is_empty() {
+        sheet.merge_range(
+            row,
+            COL_NUMBER,
+            row,
+            LAST_PRINTED_COL,
+            "备注",
+            &styles.group,
+        )?;
+        notes_heading = Some(row);
+        row += 1;
+    }
+    for (i, line) in rubric.notes.iter().enumerate() {
+        sheet.write_number_with_format(row, COL_NUMBER, (i + 1) as f64, &styles.note)?;
+        sheet.merge_range(row, COL_ROW, row, LAST_PRINTED_COL, line, &styles.note)?;
+        heights.set(sheet, row, estimated_height(line, width))?;
+        row += 1;
+    }
+    Ok((notes_heading, row - 1))
 }

@@ -14,10 +14,12 @@
 //!
 //! This module owns the sheet's columns and page setup and assembles the
 //! parts: `plan` decides every row, `styles` the cell formats, `frame` the
-//! header block and the notes and signatures, `table` the scoring table,
+//! header block and the signatures and notes, `pages` the print scale and
+//! page breaks, `table` the scoring table,
 //! `results` the 不合格项 and the verdict lines.
 
 mod frame;
+mod pages;
 mod plan;
 mod results;
 mod styles;
@@ -29,7 +31,8 @@ use rust_xlsxwriter::{
 
 use super::ExportError;
 use crate::model::Rubric;
-use frame::{write_header_block, write_notes};
+use frame::{write_header_block, write_signatures_and_notes};
+use pages::{Heights, MARGIN_BOTTOM, MARGIN_SIDE, MARGIN_TOP, page_breaks, print_scale};
 use plan::{Plan, absolute, column_range, sheet_ref};
 use results::write_results;
 use styles::Styles;
@@ -135,11 +138,16 @@ fn build(rubric: &Rubric) -> Result<Workbook, XlsxError> {
     }
     sheet.set_column_hidden(COL_ID)?;
 
-    write_header_block(sheet, rubric, &plan, &styles)?;
-    write_table(sheet, rubric, &plan, &styles)?;
-    write_results(sheet, rubric, &plan, &styles)?;
-    let last_row = write_notes(sheet, rubric, &plan, &styles)?;
-    page_setup(sheet, &plan, last_row)?;
+    let mut heights = Heights::default();
+    write_header_block(sheet, rubric, &plan, &styles, &mut heights)?;
+    write_table(sheet, rubric, &plan, &styles, &mut heights)?;
+    write_results(sheet, rubric, &plan, &styles, &mut heights)?;
+    let (notes_heading, last_row) =
+        write_signatures_and_notes(sheet, rubric, &plan, &styles, &mut heights)?;
+    page_setup(sheet, rubric, &plan, last_row)?;
+    let scale = print_scale();
+    sheet.set_print_scale(scale);
+    sheet.set_page_breaks(&page_breaks(&plan, &heights, notes_heading, last_row, scale))?;
 
     let answers = column_range(&plan, COL_ANSWER);
     workbook.define_name(
@@ -208,15 +216,31 @@ pub(super) fn estimated_height(text: &str, width: f64) -> f64 {
     lines * 14.0 + 6.0
 }
 
-fn page_setup(sheet: &mut Worksheet, plan: &Plan, last_row: u32) -> Result<(), XlsxError> {
+fn page_setup(
+    sheet: &mut Worksheet,
+    rubric: &Rubric,
+    plan: &Plan,
+    last_row: u32,
+) -> Result<(), XlsxError> {
     sheet.set_paper_size(9); // A4
     sheet.set_portrait();
-    sheet.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
-    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_margins(
+        MARGIN_SIDE,
+        MARGIN_SIDE,
+        MARGIN_TOP,
+        MARGIN_BOTTOM,
+        0.3,
+        0.3,
+    );
     sheet.set_print_center_horizontally(true);
     sheet.set_print_area(0, 0, last_row, LAST_PRINTED_COL)?;
     sheet.set_repeat_rows(plan.header_row, plan.header_row)?;
-    sheet.set_footer("&C第 &P 页 共 &N 页");
+    // The title on every page's foot: a sheet that comes loose from the
+    // others still says which form it belongs to. `&` starts a code there.
+    sheet.set_footer(format!(
+        "&L{}&R第 &P 页 共 &N 页",
+        full_title(rubric).replace('&', "&&")
+    ));
     sheet.set_freeze_panes(plan.header_row + 1, 0)?;
     sheet.protect_with_options(&ProtectionOptions {
         format_columns: true,

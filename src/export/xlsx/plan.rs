@@ -15,6 +15,9 @@ pub(super) struct Plan {
     pub(super) band_row: u32,
     pub(super) reason_row: u32,
     pub(super) progress_row: u32,
+    /// One row per signer, after a blank row below the result lines, as
+    /// the paper checklist puts them: the result and who signs it together.
+    pub(super) signature_rows: std::ops::Range<u32>,
 }
 
 pub(super) enum Line {
@@ -108,7 +111,10 @@ impl Plan {
         } else {
             total_row + 2
         };
+        let signature_first = after_veto + 4;
+        let signers = rubric.labels.signatures.len() as u32;
         Plan {
+            signature_rows: signature_first..signature_first + signers,
             header_row,
             lines,
             total_row,

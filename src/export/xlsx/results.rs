@@ -6,6 +6,7 @@ use rust_xlsxwriter::{
 };
 
 use super::plan::{Plan, cell, column_letter, column_range};
+use super::pages::Heights;
 use super::styles::Styles;
 use super::*;
 use crate::model::Rubric;
@@ -15,6 +16,7 @@ pub(super) fn write_results(
     rubric: &Rubric,
     plan: &Plan,
     styles: &Styles,
+    heights: &mut Heights,
 ) -> Result<(), XlsxError> {
     let total = cell(plan.total_row, COL_SCORE);
     let veto_count = match (plan.veto_rows.first(), plan.veto_rows.last()) {
@@ -41,7 +43,7 @@ pub(super) fn write_results(
             &styles.stage,
         )?;
         let width = width_of(COL_NUMBER) + width_of(COL_ROW) + width_of(COL_CRITERION);
-        sheet.set_row_height(heading_row, estimated_height(&heading, width).max(20.0))?;
+        heights.set(sheet, heading_row, estimated_height(&heading, width).max(20.0))?;
         sheet.write_with_format(heading_row, COL_POINTS, "", &styles.stage)?;
         sheet.write_with_format(heading_row, COL_ANSWER, "是否发现", &styles.heading)?;
         sheet.merge_range(
@@ -61,7 +63,7 @@ pub(super) fn write_results(
         for (i, (item, &row)) in veto.items.iter().zip(&plan.veto_rows).enumerate() {
             sheet.write_number_with_format(row, COL_NUMBER, (i + 1) as f64, &styles.centered)?;
             sheet.merge_range(row, COL_ROW, row, COL_POINTS, &item.text, &styles.text)?;
-            sheet.set_row_height(
+            heights.set(sheet, 
                 row,
                 estimated_height(
                     &item.text,
@@ -114,6 +116,7 @@ pub(super) fn write_results(
         "评定等级",
         Formula::new(format!("={band_formula}")).set_result(initial_band(rubric)),
         styles,
+        heights,
     )?;
 
     let reason = match &veto_count {
@@ -129,6 +132,7 @@ pub(super) fn write_results(
         "评定说明",
         Formula::new(reason).set_result("按得分 0 分评定"),
         styles,
+        heights,
     )?;
 
     result_line(
@@ -138,6 +142,7 @@ pub(super) fn write_results(
         Formula::new(format!("={answered}&\" / {criteria}\""))
             .set_result(format!("0 / {criteria}")),
         styles,
+        heights,
     )?;
 
     for (label, color) in [("优良", 0xC6EFCE), ("合格", 0xDDEBF7), ("不合格", 0xF4B6B6)] {
@@ -179,6 +184,7 @@ pub(super) fn result_line(
     label: &str,
     formula: Formula,
     styles: &Styles,
+    heights: &mut Heights,
 ) -> Result<(), XlsxError> {
     sheet.merge_range(
         row,
@@ -190,7 +196,7 @@ pub(super) fn result_line(
     )?;
     sheet.merge_range(row, COL_ANSWER, row, LAST_PRINTED_COL, "", &styles.result)?;
     sheet.write_formula_with_format(row, COL_ANSWER, formula, &styles.result)?;
-    sheet.set_row_height(row, 22)?;
+    heights.set(sheet, row, 22)?;
     Ok(())
 }
 

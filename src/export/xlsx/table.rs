@@ -7,6 +7,7 @@ use rust_xlsxwriter::{
 };
 
 use super::plan::{Line, Plan, cell};
+use super::pages::Heights;
 use super::styles::Styles;
 use super::*;
 use crate::model::{Points, Rubric};
@@ -16,11 +17,12 @@ pub(super) fn write_table(
     rubric: &Rubric,
     plan: &Plan,
     styles: &Styles,
+    heights: &mut Heights,
 ) -> Result<(), XlsxError> {
     for (col, heading) in HEADINGS.iter().enumerate() {
         sheet.write_with_format(plan.header_row, col as u16, *heading, &styles.heading)?;
     }
-    sheet.set_row_height(plan.header_row, 30)?;
+    heights.set(sheet, plan.header_row, 30)?;
 
     let answer_list = DataValidation::new()
         .allow_list_strings(&[ANSWER_FULL, ANSWER_PARTIAL, ANSWER_NONE])?
@@ -74,6 +76,7 @@ pub(super) fn write_table(
                     stage.points,
                     &format!("=SUM({sum})"),
                     &styles.stage,
+                    heights,
                 )?;
             }
             Line::Group {
@@ -91,6 +94,7 @@ pub(super) fn write_table(
                     group.points,
                     &format!("=SUM({}:{})", cell(first, COL_SCORE), cell(last, COL_SCORE)),
                     &styles.group,
+                    heights,
                 )?;
             }
             Line::Criterion {
@@ -103,7 +107,15 @@ pub(super) fn write_table(
             } => {
                 let scored = &rubric.stages[stage].groups[group].rows[row_index];
                 let criterion = &scored.criteria[criterion];
-                criterion_line(sheet, row, number, &scored.title, criterion, styles)?;
+                criterion_line(
+                    sheet,
+                    row,
+                    number,
+                    &scored.title,
+                    criterion,
+                    styles,
+                    heights,
+                )?;
             }
         }
     }
@@ -121,6 +133,7 @@ pub(super) fn write_table(
         rubric.total,
         &format!("=SUM({total_cells})"),
         &styles.stage,
+        heights,
     )?;
     Ok(())
 }
@@ -134,9 +147,10 @@ pub(super) fn subtotal_line(
     points: Points,
     formula: &str,
     format: &Format,
+    heights: &mut Heights,
 ) -> Result<(), XlsxError> {
     sheet.merge_range(row, COL_NUMBER, row, COL_CRITERION, title, format)?;
-    sheet.set_row_height(row, 20)?;
+    heights.set(sheet, row, 20)?;
     sheet.write_number_with_format(row, COL_POINTS, points.as_f64(), format)?;
     sheet.merge_range(row, COL_ANSWER, row, COL_PARTIAL, "", format)?;
     sheet.write_formula_with_format(
@@ -156,6 +170,7 @@ pub(super) fn criterion_line(
     row_title: &str,
     criterion: &crate::model::Criterion,
     styles: &Styles,
+    heights: &mut Heights,
 ) -> Result<(), XlsxError> {
     let points = cell(row, COL_POINTS);
     let answer = cell(row, COL_ANSWER);
@@ -163,7 +178,7 @@ pub(super) fn criterion_line(
     sheet.write_number_with_format(row, COL_NUMBER, number as f64, &styles.centered)?;
     sheet.write_with_format(row, COL_ROW, row_title, &styles.text)?;
     sheet.write_with_format(row, COL_CRITERION, &criterion.text, &styles.text)?;
-    sheet.set_row_height(
+    heights.set(sheet, 
         row,
         estimated_height(&criterion.text, width_of(COL_CRITERION))
             .max(estimated_height(row_title, width_of(COL_ROW))),
