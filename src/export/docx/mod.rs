@@ -73,7 +73,7 @@ const GROUP_SHADE: &str = "F2F2F2";
 
 /// The Word checklist of `rubric`, as the bytes of a .docx file.
 pub fn checklist_docx(rubric: &Rubric, base: Option<&Rubric>) -> Result<Vec<u8>, ExportError> {
-    let parts: [(&str, String); 9] = [
+    let parts: [(&str, String); 11] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_owned()),
         ("_rels/.rels", PACKAGE_RELS.to_owned()),
         ("docProps/core.xml", core_properties(rubric)),
@@ -83,6 +83,8 @@ pub fn checklist_docx(rubric: &Rubric, base: Option<&Rubric>) -> Result<Vec<u8>,
         ("word/styles.xml", styles()),
         ("word/settings.xml", SETTINGS.to_owned()),
         ("word/footer1.xml", footer()),
+        ("word/header1.xml", header()),
+        ("word/header2.xml", first_page_header()),
     ];
     let extra = [
         ("word/fontTable.xml", FONT_TABLE.to_owned()),
@@ -129,11 +131,14 @@ fn document(rubric: &Rubric, base: Option<&Rubric>) -> String {
     notes_section(&mut body, rubric);
     format!(
         "{XML_DECL}<w:document {NS_W} {NS_R}><w:body>{body}<w:sectPr>\
+         <w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/>\
+         <w:headerReference w:type=\"first\" r:id=\"rIdHeaderFirst\"/>\
          <w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/>\
+         <w:footerReference w:type=\"first\" r:id=\"rIdFooter\"/>\
          <w:pgSz w:w=\"{PAGE_WIDTH}\" w:h=\"{PAGE_HEIGHT}\"/>\
          <w:pgMar w:top=\"1020\" w:right=\"{SIDE_MARGIN}\" w:bottom=\"1020\" w:left=\"{SIDE_MARGIN}\" \
          w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/>\
-         <w:cols w:space=\"425\"/><w:docGrid w:type=\"lines\" w:linePitch=\"312\"/>\
+         <w:cols w:space=\"425\"/><w:titlePg/><w:docGrid w:type=\"lines\" w:linePitch=\"312\"/>\
          </w:sectPr></w:body></w:document>"
     )
 }
@@ -476,9 +481,14 @@ fn notes_section(body: &mut String, rubric: &Rubric) {
     if !rubric.notes.is_empty() {
         body.push_str(&heading("备注"));
     }
+    // The notes and our 编者注 under them travel as one block: a 编者注 alone
+    // on the last page read as an afterthought to nothing.
+    let with_note = band_note(rubric).is_some();
     for (i, note) in rubric.notes.iter().enumerate() {
+        let keep = with_note || i + 1 < rubric.notes.len();
+        let props = ppr().spacing(0, 40).hanging(420).jc("both");
         body.push_str(&paragraph(
-            &ppr().spacing(0, 40).hanging(420).jc("both").build(),
+            &if keep { props.keep_next() } else { props }.build(),
             &run(&format!("{}．{note}", i + 1), Font::Body, 19, false),
         ));
     }

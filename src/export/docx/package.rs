@@ -7,7 +7,7 @@ use std::io::{Cursor, Write as _};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::wml::{BODY_FONT, Font, HEADING_FONT, LATIN_FONT, escape, run};
+use super::wml::{BODY_FONT, Font, HEADING_FONT, LATIN_FONT, TAB_RUN, escape, run};
 use crate::model::Rubric;
 
 pub(super) fn zip_parts<'a>(
@@ -61,6 +61,26 @@ pub(super) fn footer() -> String {
     )
 }
 
+/// The page header from page 2 on, as on the printed HTML checklist: the
+/// institution to write in, so that a page that comes loose (the one with
+/// the signatures above all) still says whose form it is. Page 1 has the
+/// header fields instead (`w:titlePg` in the section, with an empty first
+/// header).
+pub(super) fn header() -> String {
+    format!(
+        "{XML_DECL}<w:hdr {NS_W} {NS_R}><w:p><w:pPr>\
+         <w:tabs><w:tab w:val=\"left\" w:leader=\"underscore\" w:pos=\"5400\"/></w:tabs>\
+         </w:pPr>{}{TAB_RUN}</w:p></w:hdr>",
+        run(INSTITUTION_LINE, Font::Body, 18, false)
+    )
+}
+
+pub(super) fn first_page_header() -> String {
+    format!("{XML_DECL}<w:hdr {NS_W} {NS_R}><w:p/></w:hdr>")
+}
+
+const INSTITUTION_LINE: &str = "被督导机构名称：";
+
 pub(super) fn styles() -> String {
     let fonts = |east_asia: &str| {
         format!(
@@ -108,6 +128,8 @@ pub(super) const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"
 <Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>\
 <Override PartName=\"/word/fontTable.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml\"/>\
 <Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>\
+<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>\
+<Override PartName=\"/word/header2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>\
 <Override PartName=\"/word/theme/theme1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.theme+xml\"/>\
 <Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>\
 <Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>\
@@ -126,6 +148,8 @@ pub(super) const DOCUMENT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"
 <Relationship Id=\"rIdSettings\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>\
 <Relationship Id=\"rIdFonts\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable\" Target=\"fontTable.xml\"/>\
 <Relationship Id=\"rIdFooter\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>\
+<Relationship Id=\"rIdHeader\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>\
+<Relationship Id=\"rIdHeaderFirst\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header2.xml\"/>\
 <Relationship Id=\"rIdTheme\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" Target=\"theme/theme1.xml\"/>\
 </Relationships>";
 

@@ -171,6 +171,15 @@ pub(super) fn table(grid: &[u32], bordered: bool, rows: &str) -> String {
         .iter()
         .map(|w| format!("<w:gridCol w:w=\"{w}\"/>"))
         .collect();
+    // The empty paragraph after the table keeps the table's last row's
+    // promise: without it a chain of keep-with-next (the 不合格项 table, the
+    // result, the signatures) broke right there, and LibreOffice printed
+    // the signatures on a page of their own.
+    let kept = rows
+        .rsplit("<w:p>")
+        .next()
+        .is_some_and(|last| last.starts_with("<w:pPr><w:keepNext/>"));
+    let keep = if kept { "<w:keepNext/>" } else { "" };
     format!(
         "<w:tbl><w:tblPr><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>{borders}\
          <w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"30\" w:type=\"dxa\"/>\
@@ -179,7 +188,7 @@ pub(super) fn table(grid: &[u32], bordered: bool, rows: &str) -> String {
          <w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" \
          w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/>\
          </w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>\
-         <w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\"/></w:pPr></w:p>"
+         <w:p><w:pPr>{keep}<w:spacing w:before=\"0\" w:after=\"0\"/></w:pPr></w:p>"
     )
 }
 
