@@ -695,6 +695,79 @@ fn libreoffice_prints_every_export_on_a4_with_the_header_on_every_table_page() {
                 assert!(all.contains(&rubric.labels.signatures[0]), "{}", rubric.id);
                 assert!(all.contains("判定规则"), "{}", rubric.id);
             }
+            signatures_share_their_page_with_the_form(rubric, ext, &pages, &squeezed, &head);
         }
+    }
+}
+
+/// The page of the signatures also holds the result and the end of the
+/// form; no page ends on a heading; in the workbook no column spills onto
+/// a page of its own.
+fn signatures_share_their_page_with_the_form(
+    rubric: &Rubric,
+    ext: &str,
+    pages: &[String],
+    squeezed: &[String],
+    last_criterion_head: &str,
+) {
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let signer = squeeze(&rubric.labels.signatures[0]);
+    let at = squeezed
+        .iter()
+        .position(|p| p.contains(&signer))
+        .unwrap_or_else(|| panic!("{}.{ext}: no signature line printed", rubric.id));
+    let page = &squeezed[at];
+    let n = at + 1;
+    for signer in &rubric.labels.signatures {
+        assert!(
+            page.contains(&squeeze(signer)),
+            "{}.{ext}: the signature lines are split across pages",
+            rubric.id
+        );
+    }
+    if ext == "xlsx" {
+        assert!(
+            page.contains(last_criterion_head) && page.contains("评定等级"),
+            "{}.xlsx page {n}: the signatures without the last criterion and the result",
+            rubric.id
+        );
+        for (i, (text, squeezed)) in pages.iter().zip(squeezed).enumerate() {
+            assert!(
+                squeezed.contains("评分标准") && squeezed.contains("备注（证据、说明）"),
+                "{}.xlsx page {}: not the whole width of the table (a column spilled)",
+                rubric.id,
+                i + 1
+            );
+            let last_line = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !squeeze(l).contains("页共"))
+                .last()
+                .unwrap_or_default();
+            assert!(
+                !last_line.starts_with("一级指标：") && !last_line.starts_with("环节："),
+                "{}.xlsx page {} ends on a heading: {last_line}",
+                rubric.id,
+                i + 1
+            );
+        }
+    } else {
+        let end = match &rubric.veto {
+            Some(veto) => squeeze(&veto.items.last().unwrap().text)
+                .chars()
+                .take(8)
+                .collect(),
+            None => "总分".to_owned(),
+        };
+        assert!(
+            page.contains(&squeeze(&rubric.labels.result)) && page.contains(&end),
+            "{}.docx page {n}: the signatures without the result and the last rows",
+            rubric.id
+        );
+        assert!(
+            page.contains("被督导机构名称"),
+            "{}.docx page {n}: the signatures on a page that does not name the institution",
+            rubric.id
+        );
     }
 }

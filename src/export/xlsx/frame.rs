@@ -106,7 +106,12 @@ pub(super) fn write_signatures_and_notes(
     styles: &Styles,
     heights: &mut Heights,
 ) -> Result<(Option<u32>, u32), XlsxError> {
-    for (signer, row) in rubric.labels.signatures.iter().zip(plan.signature_rows.clone()) {
+    for (signer, row) in rubric
+        .labels
+        .signatures
+        .iter()
+        .zip(plan.signature_rows.clone())
+    {
         sheet.merge_range(
             row,
             COL_NUMBER,

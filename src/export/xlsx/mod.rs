@@ -147,7 +147,13 @@ fn build(rubric: &Rubric) -> Result<Workbook, XlsxError> {
     page_setup(sheet, rubric, &plan, last_row)?;
     let scale = print_scale();
     sheet.set_print_scale(scale);
-    sheet.set_page_breaks(&page_breaks(&plan, &heights, notes_heading, last_row, scale))?;
+    sheet.set_page_breaks(&page_breaks(
+        &plan,
+        &heights,
+        notes_heading,
+        last_row,
+        scale,
+    ))?;
 
     let answers = column_range(&plan, COL_ANSWER);
     workbook.define_name(

@@ -74,9 +74,8 @@ pub(super) fn page_breaks(
     last_row: u32,
     scale: u16,
 ) -> Vec<u32> {
-    let capacity = (PAPER_HEIGHT - 72.0 * (MARGIN_TOP + MARGIN_BOTTOM)) * 100.0
-        / f64::from(scale)
-        * FILL;
+    let capacity =
+        (PAPER_HEIGHT - 72.0 * (MARGIN_TOP + MARGIN_BOTTOM)) * 100.0 / f64::from(scale) * FILL;
     let glued = glued_to_next(plan, notes_heading, last_row);
     let repeat = heights.of(plan.header_row);
     let mut breaks = Vec::new();
@@ -144,7 +143,11 @@ fn glued_to_next(plan: &Plan, notes_heading: Option<u32>, last_row: u32) -> Vec<
     // signatures: one block, so that the signatures always share a page
     // with rows of the form.
     let last_criterion = plan.criterion_rows().last().unwrap_or(plan.header_row);
-    let last_signature = plan.signature_rows.clone().last().unwrap_or(plan.progress_row);
+    let last_signature = plan
+        .signature_rows
+        .clone()
+        .last()
+        .unwrap_or(plan.progress_row);
     for g in &mut glued[last_criterion as usize..last_signature as usize] {
         *g = true;
     }

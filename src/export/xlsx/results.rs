@@ -5,8 +5,8 @@ use rust_xlsxwriter::{
     Color, ConditionalFormatFormula, DataValidation, Formula, Worksheet, XlsxError,
 };
 
-use super::plan::{Plan, cell, column_letter, column_range};
 use super::pages::Heights;
+use super::plan::{Plan, cell, column_letter, column_range};
 use super::styles::Styles;
 use super::*;
 use crate::model::Rubric;
@@ -43,7 +43,11 @@ pub(super) fn write_results(
             &styles.stage,
         )?;
         let width = width_of(COL_NUMBER) + width_of(COL_ROW) + width_of(COL_CRITERION);
-        heights.set(sheet, heading_row, estimated_height(&heading, width).max(20.0))?;
+        heights.set(
+            sheet,
+            heading_row,
+            estimated_height(&heading, width).max(20.0),
+        )?;
         sheet.write_with_format(heading_row, COL_POINTS, "", &styles.stage)?;
         sheet.write_with_format(heading_row, COL_ANSWER, "是否发现", &styles.heading)?;
         sheet.merge_range(
@@ -63,7 +67,8 @@ pub(super) fn write_results(
         for (i, (item, &row)) in veto.items.iter().zip(&plan.veto_rows).enumerate() {
             sheet.write_number_with_format(row, COL_NUMBER, (i + 1) as f64, &styles.centered)?;
             sheet.merge_range(row, COL_ROW, row, COL_POINTS, &item.text, &styles.text)?;
-            heights.set(sheet, 
+            heights.set(
+                sheet,
                 row,
                 estimated_height(
                     &item.text,

@@ -6,8 +6,8 @@ use rust_xlsxwriter::{
     Color, ConditionalFormatFormula, DataValidation, Format, Formula, Worksheet, XlsxError,
 };
 
-use super::plan::{Line, Plan, cell};
 use super::pages::Heights;
+use super::plan::{Line, Plan, cell};
 use super::styles::Styles;
 use super::*;
 use crate::model::{Points, Rubric};
@@ -178,7 +178,8 @@ pub(super) fn criterion_line(
     sheet.write_number_with_format(row, COL_NUMBER, number as f64, &styles.centered)?;
     sheet.write_with_format(row, COL_ROW, row_title, &styles.text)?;
     sheet.write_with_format(row, COL_CRITERION, &criterion.text, &styles.text)?;
-    heights.set(sheet, 
+    heights.set(
+        sheet,
         row,
         estimated_height(&criterion.text, width_of(COL_CRITERION))
             .max(estimated_height(row_title, width_of(COL_ROW))),
