@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,8 @@ after(async () => {
 });
 
 const squash = (text) => text.replace(/\s+/g, '');
+// Every bundled rubric, official and derived: each prints its own checklist.
+const RUBRICS = readdirSync('rubrics').filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
 const DEFAULT_LABELS = { result: '督导结果', signatures: ['督导(组)员签字', '被督导机构负责人签字'] };
 const labelsOf = (rubric) => rubric.labels ?? DEFAULT_LABELS;
 
@@ -133,7 +136,7 @@ function darkRuns(pgm, y) {
   return runs;
 }
 
-for (const id of ['annex-1', 'annex-2', 'violations', 'institution-management']) {
+for (const id of RUBRICS) {
   test(`${id}: equal borders at 600 dpi, the institution on every page, signatures never alone`, { timeout: 120_000 }, async () => {
     const { pages, pageTexts, rubric } = await print(id);
     const labels = labelsOf(rubric);
@@ -152,6 +155,15 @@ for (const id of ['annex-1', 'annex-2', 'violations', 'institution-management'])
     const end = rubric.veto ? squash(rubric.veto.items.at(-1).text).slice(0, 12) : '总分';
     assert.ok(page.includes(end), `page ${last + 1}: the signatures without the last rows above them`);
     if (rubric.labels) assert.ok(!squash(pageTexts.join('')).includes('督导结果'), 'one vocabulary per rubric');
+
+    // The 备注 print whole: the page with the heading holds every note.
+    if (rubric.notes?.length) {
+      const at = pageTexts.findIndex((t) => /^备注$/m.test(t));
+      assert.ok(at >= 0, '备注 heading not printed');
+      for (const note of rubric.notes) {
+        assert.ok(squash(pageTexts[at]).includes(squash(note).slice(0, 16)), `page ${at + 1}: 备注 split, lacks “${note.slice(0, 16)}…”`);
+      }
+    }
 
     // Borders: the table's left and right rules print alike (the right one
     // was a 1-px grey hairline at 600 dpi, clipped by the page box).
@@ -201,4 +213,33 @@ test('criterion rows are at least 8 mm high and the 备注 column is wider, stil
   // A4 is 210 mm; the @page margins leave 186 mm, and 评分标准 keeps room.
   assert.ok(sizes.table <= 186, `table ${sizes.table.toFixed(1)} mm wide`);
   assert.ok(sizes.text >= 60, `评分标准 ${sizes.text.toFixed(1)} mm`);
+});
+
+// Chromium embeds the CJK faces as Type 3 fonts without names, so pdffonts
+// cannot tell a Chinese face from a Japanese one; the DevTools protocol
+// says which platform font drew each element's glyphs.
+test('every checklist prints in a Simplified Chinese face, never a Japanese or Latin fallback', { timeout: 120_000 }, async () => {
+  const selectors = ['h1', '.sheet-source', '.sheet-field-label', '.sheet-rule', '.checklist thead th', '.checklist .row-title', '.checklist td.text', '.checklist td.pts', '.subtotal th', '.veto-table td.text', '.result-line', '.band-rule', '.signature', '.sheet-notes li', '.sheet-editorial'];
+  for (const id of RUBRICS) {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(path.join(site, 'rubrics', id, 'checklist', 'index.html')).href);
+    await page.emulateMedia({ media: 'print' });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    let checked = 0;
+    for (const selector of selectors) {
+      const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector });
+      for (const nodeId of nodeIds.slice(0, 3)) {
+        const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+        for (const font of fonts) {
+          assert.match(`${font.familyName} ${font.postScriptName}`, /CJK SC|CJKsc|Microsoft YaHei|PingFang SC|SimSun|Source Han Sans SC/, `${id} ${selector}: drawn in ${font.familyName} (${font.postScriptName})`);
+        }
+        checked += fonts.length;
+      }
+    }
+    await page.close();
+    assert.ok(checked >= selectors.length, `${id}: only ${checked} fonts reported`);
+  }
 });
