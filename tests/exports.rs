@@ -501,6 +501,19 @@ fn openpyxl_reads_the_workbook_inputs_formulas_protection_and_page_setup() {
         assert_eq!(book["paper_size"], 9, "A4");
         assert_eq!(book["orientation"], "portrait");
         assert_eq!(book["id_column_hidden"], true);
+        // Fit-to-page would make Excel drop the computed page breaks.
+        assert_eq!(book["fit_to_page"], false, "{}", rubric.id);
+        assert!(
+            (50..=80).contains(&book["print_scale"].as_u64().unwrap()),
+            "{}: {}",
+            rubric.id,
+            book["print_scale"]
+        );
+        assert!(
+            !book["row_breaks"].as_array().unwrap().is_empty(),
+            "{}: no page breaks of its own",
+            rubric.id
+        );
         assert!(
             book["print_area"][0]
                 .as_str()

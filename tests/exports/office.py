@@ -128,6 +128,10 @@ def workbook(path):
         "paper_size": sheet.page_setup.paperSize,
         "orientation": sheet.page_setup.orientation,
         "fit_to_width": sheet.page_setup.fitToWidth,
+        "fit_to_page": bool(sheet.sheet_properties.pageSetUpPr
+                            and sheet.sheet_properties.pageSetUpPr.fitToPage),
+        "print_scale": sheet.page_setup.scale,
+        "row_breaks": [b.id for b in sheet.row_breaks.brk],
         "id_column_hidden": sheet.column_dimensions["I"].hidden,
         "column_widths": {
             key: dim.width for key, dim in sorted(sheet.column_dimensions.items())
