@@ -754,8 +754,7 @@ fn signatures_share_their_page_with_the_form(
             let last_line = text
                 .lines()
                 .map(str::trim)
-                .filter(|l| !l.is_empty() && !squeeze(l).contains("页共"))
-                .last()
+                .rfind(|l| !l.is_empty() && !squeeze(l).contains("页共"))
                 .unwrap_or_default();
             assert!(
                 !last_line.starts_with("一级指标：") && !last_line.starts_with("环节："),
