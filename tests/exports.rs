@@ -783,3 +783,76 @@ fn signatures_share_their_page_with_the_form(
         );
     }
 }
+
+/// `bytes` (a .docx) with `from` replaced by `to` in every XML part.
+fn docx_with(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, text) in zip_entries(bytes) {
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(text.replace(from, to).as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Page `page` of `pdf` as a grey-scale bitmap at 100 dpi.
+fn rendered_page(pdf: &Path, page: u32) -> Vec<u8> {
+    let prefix = pdf.with_extension(format!("p{page}"));
+    let status = Command::new("pdftoppm")
+        .args(["-r", "100", "-gray", "-singlefile"])
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(status.success());
+    fs::read(prefix.with_extension(format!("p{page}.pgm"))).unwrap()
+}
+
+/// pdffonts cannot say which face LibreOffice used: every face of the Noto
+/// CJK collection shares one CFF table, named …CJKjp…, so an SC run prints
+/// as “NotoSansCJKjp” too. The glyphs tell: the checklist, whose East Asian
+/// runs name 宋体 and 微软雅黑 (absent here) with the language zh-CN, prints
+/// pixel for pixel like a copy that names Noto Sans CJK SC outright, and
+/// unlike a copy tagged ja-JP, whose substitute draws Japanese glyph forms.
+#[test]
+fn libreoffice_draws_the_docx_in_the_simplified_chinese_face() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = &exports()[&docx_path("violations")];
+    let sc = docx_with(
+        &docx_with(
+            bytes,
+            "w:eastAsia=\"宋体\"",
+            "w:eastAsia=\"Noto Sans CJK SC\"",
+        ),
+        "w:eastAsia=\"微软雅黑\"",
+        "w:eastAsia=\"Noto Sans CJK SC\"",
+    );
+    let ja = docx_with(bytes, "\"zh-CN\"", "\"ja-JP\"");
+    assert!(
+        &sc != bytes && &ja != bytes,
+        "the copies differ from the built file"
+    );
+    let files = [("as-built", bytes.clone()), ("sc", sc), ("ja", ja)];
+    let mut args: Vec<std::ffi::OsString> =
+        ["--convert-to", "pdf", "--outdir"].map(Into::into).to_vec();
+    args.push(dir.path().into());
+    for (name, bytes) in &files {
+        let file = dir.path().join(format!("{name}.docx"));
+        fs::write(&file, bytes).unwrap();
+        args.push(file.into());
+    }
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    soffice(&args, &dir.path().join("profile"));
+    let page = |name: &str| rendered_page(&dir.path().join(format!("{name}.pdf")), 1);
+    let built = page("as-built");
+    assert!(
+        built == page("sc"),
+        "the checklist's Chinese text is not drawn in Noto Sans CJK SC"
+    );
+    assert!(
+        built != page("ja"),
+        "the language tag does not choose the glyphs: a ja-JP copy prints the same"
+    );
+}
