@@ -738,6 +738,15 @@ fn signatures_share_their_page_with_the_form(
             rubric.id
         );
     }
+    // The 不合格项 table is never split, and prints with the result.
+    for item in rubric.veto.iter().flat_map(|v| &v.items) {
+        let head: String = squeeze(&item.text).chars().take(8).collect();
+        assert!(
+            page.contains(&head),
+            "{}.{ext} page {n}: 不合格项 “{head}” not on the page of the signatures",
+            rubric.id
+        );
+    }
     if ext == "xlsx" {
         assert!(
             page.contains(last_criterion_head) && page.contains("评定等级"),

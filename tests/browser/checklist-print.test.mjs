@@ -154,6 +154,10 @@ for (const id of RUBRICS) {
     assert.ok(page.includes(squash(labels.result)), 'the result block is on the signatures page');
     const end = rubric.veto ? squash(rubric.veto.items.at(-1).text).slice(0, 12) : '总分';
     assert.ok(page.includes(end), `page ${last + 1}: the signatures without the last rows above them`);
+    // The 不合格项 table prints whole, with the result.
+    for (const item of rubric.veto?.items ?? []) {
+      assert.ok(page.includes(squash(item.text).slice(0, 12)), `page ${last + 1}: 不合格项 ${item.id} not with the result`);
+    }
     if (rubric.labels) assert.ok(!squash(pageTexts.join('')).includes('督导结果'), 'one vocabulary per rubric');
 
     // The 备注 print whole: the page with the heading holds every note.
