@@ -157,3 +157,86 @@ fn glued_to_next(plan: &Plan, notes_heading: Option<u32>, last_row: u32) -> Vec<
     }
     glued
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn criterion(row: u32, group: usize) -> Line {
+        Line::Criterion {
+            row,
+            stage: 0,
+            group,
+            row_index: row as usize,
+            criterion: 0,
+            number: row as usize,
+        }
+    }
+
+    fn group(row: u32, group: usize, first: u32, last: u32) -> Line {
+        Line::Group {
+            row,
+            stage: 0,
+            group,
+            first,
+            last,
+        }
+    }
+
+    /// Heading row 0, group 1 over criteria 2–11, group 12 over criteria
+    /// 13–22, 总分 23, result lines 25–27, signatures 29–30, 备注 32–33.
+    fn plan() -> (Plan, Heights) {
+        let mut lines = vec![group(1, 0, 2, 11)];
+        lines.extend((2..=11).map(|r| criterion(r, 0)));
+        lines.push(group(12, 1, 13, 22));
+        lines.extend((13..=22).map(|r| criterion(r, 1)));
+        let plan = Plan {
+            header_row: 0,
+            lines,
+            total_row: 23,
+            veto_rows: Vec::new(),
+            band_row: 25,
+            reason_row: 26,
+            progress_row: 27,
+            signature_rows: 29..31,
+        };
+        let mut heights = Heights::default();
+        heights.0.insert(0, 30.0);
+        for row in (2..=11).chain(13..=22) {
+            heights.0.insert(row, 60.0);
+        }
+        for row in [1, 12, 23] {
+            heights.0.insert(row, 20.0);
+        }
+        (plan, heights)
+    }
+
+    #[test]
+    fn a_heading_that_fits_without_its_first_row_goes_to_the_next_page() {
+        let (plan, heights) = plan();
+        // At 100 % a page holds 702 pt: the heading row, group 1 and its ten
+        // criteria take 650; group 2's heading would fit, its first row not.
+        let breaks = page_breaks(&plan, &heights, Some(32), 33, 100);
+        assert_eq!(breaks[0], 12);
+    }
+
+    #[test]
+    fn the_signatures_travel_with_the_last_criterion_total_and_result() {
+        let (plan, heights) = plan();
+        assert_eq!(
+            page_breaks(&plan, &heights, Some(32), 33, 100),
+            vec![12, 22]
+        );
+    }
+
+    #[test]
+    fn the_scale_fits_the_printed_columns_across_a4_in_dejavu_digits() {
+        let scale = f64::from(print_scale());
+        let digits: f64 = WIDTHS[..=usize::from(LAST_PRINTED_COL)]
+            .iter()
+            .map(|(_, w)| w + 0.625)
+            .sum();
+        assert!(digits * 7.0 * scale / 100.0 <= PAPER_WIDTH - 72.0);
+        assert!(scale >= 55.0, "{scale} %: too small to read");
+    }
+}
