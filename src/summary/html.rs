@@ -6,7 +6,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    BAND_NOTE, Institution, RubricSummary, Summary, TABLE_COLUMNS, band_label, band_name, table_rows,
+    BAND_NOTE, Institution, RubricSummary, Summary, TABLE_COLUMNS, band_label, band_name,
+    table_rows,
 };
 use crate::model::Points;
 
@@ -90,7 +91,7 @@ fn institutions_table(summary: &Summary) -> String {
     }
     let _ = write!(
         h,
-        "</tbody></table></div>\n<p class=\"summary-note\" data-band-note>{}</p>\n</section>\n",
+        "</tbody></table></div>\n<p class=\"summary-note ours\" data-band-note>{}</p>\n</section>\n",
         escape(BAND_NOTE)
     );
     h
