@@ -274,6 +274,13 @@ test('LibreOffice prints every .docx on A4 with all text inside the margins', ()
     const all = assertInsideMargins(pdf, pdf);
     const text = all.map((w) => w[4]).join('');
     assert.ok(text.includes('盖章'), `${pdf}: no seal line`);
+    // The seal and the closing note end the last page, and the signatures
+    // never start a page: a paragraph of the document stands above them.
+    const last = Math.max(...all.map((w) => w[0]));
+    assert.ok(all.some((w) => w[0] === last && w[4].includes('盖章')), `${pdf}: the seal is not on the last page`);
+    assert.ok(all.some((w) => w[0] === last && w[4].startsWith('说明')), `${pdf}: the closing note is not on the last page`);
+    const sign = all.find((w) => /签字|签收人/.test(w[4]));
+    assert.ok(all.some((w) => w[0] === sign[0] && w[3] < sign[3] - 10), `${pdf}: the signatures start page ${sign[0]}`);
   }
 });
 

@@ -227,8 +227,9 @@
     return String(text).split('\n').map((line) => `<w:r><w:t xml:space="preserve">${xesc(line)}</w:t></w:r>`).join('<w:r><w:br/></w:r>');
   }
 
-  function para(style, text) {
-    return `<w:p><w:pPr><w:pStyle w:val="${style}"/></w:pPr>${text === '' ? '' : runs(text)}</w:p>`;
+  /** A paragraph; `extra`: properties beyond its style (e.g. <w:keepNext/>). */
+  function para(style, text, extra) {
+    return `<w:p><w:pPr><w:pStyle w:val="${style}"/>${extra || ''}</w:pPr>${text === '' ? '' : runs(text)}</w:p>`;
   }
 
   function cellXml(width, paragraphs, header) {
@@ -269,7 +270,12 @@
   }
 
   function documentXml(kind, f) {
-    return XML_HEAD + `<w:document ${W_NS}><w:body>` + blocks(kind, f).map(docxBlock).join('') +
+    // The paragraph before the signatures keeps them company: signatures,
+    // seal, date and closing note never start a page alone (src/report/docx.rs).
+    const keep = (b, next) => next && next.t === 'sign' && (b.t === 'p' || b.t === 'note')
+      ? para(b.t === 'p' ? 'DocBody' : 'DocNote', b.text, '<w:keepNext/>')
+      : docxBlock(b);
+    return XML_HEAD + `<w:document ${W_NS}><w:body>` + blocks(kind, f).map((b, i, all) => keep(b, all[i + 1])).join('') +
       '<w:sectPr><w:footerReference w:type="default" r:id="rId3"/><w:pgSz w:w="11906" w:h="16838"/>' +
       '<w:pgMar w:top="1418" w:right="1418" w:bottom="1247" w:left="1418" w:header="851" w:footer="851" w:gutter="0"/></w:sectPr></w:body></w:document>';
   }
@@ -303,7 +309,8 @@
       style('DocCellHead', 'dudao 表头', '<w:keepNext/><w:spacing w:line="280" w:lineRule="auto"/><w:jc w:val="center"/>', '<w:b/>' + size(21)) +
       style('DocSign', 'dudao 签字', '<w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="120"/>', '') +
       style('DocSeal', 'dudao 盖章', '<w:keepNext/><w:spacing w:before="720" w:after="120"/><w:ind w:right="840"/><w:jc w:val="right"/>', '') +
-      style('DocDate', 'dudao 日期', '<w:ind w:right="840"/><w:jc w:val="right"/>', '') +
+      // Kept with the closing note, which must not sit alone on a page.
+      style('DocDate', 'dudao 日期', '<w:keepNext/><w:ind w:right="840"/><w:jc w:val="right"/>', '') +
       style('DocFooter', 'dudao 页脚', '<w:jc w:val="center"/>', size(18)) +
       '</w:styles>';
   }
