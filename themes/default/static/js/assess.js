@@ -837,7 +837,8 @@
   // ---- start --------------------------------------------------------------
 
   fill($('#assess-form'), buildHeader(), h('div', { class: 'criteria' }, buildCriteria()), buildVeto());
-  fill($('[data-band-note]'), E.bandNote(rubric.bands, null), rubric.veto ? E.vetoReading(rubric) : null);
+  fill($('[data-band-note]'), E.bandNote(rubric.bands, null));
+  fill($('[data-veto-note]'), rubric.veto ? E.vetoReading(rubric, null) : null);
   addPhotoControls();
   // Stamps who/when first, then onInput stores the value and saves.
   $('#assess-form').addEventListener('input', stampAnswer);
