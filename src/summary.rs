@@ -14,7 +14,8 @@ pub mod xlsx;
 
 pub use aggregates::*;
 pub use output::{
-    Cell, OUTPUT_FILES, TABLE_COLUMNS, band_label, csv, table_rows, veto_label, write_output,
+    BAND_NOTE, Cell, OUTPUT_FILES, TABLE_COLUMNS, band_label, band_name, csv, table_rows,
+    veto_label, with_band_note, write_output,
 };
 
 use std::collections::{BTreeMap, HashMap};

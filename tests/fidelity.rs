@@ -434,3 +434,107 @@ fn the_scanner_separates_official_ours_and_the_rest() {
     assert_eq!(page.pieces[0].text, "官方文本");
     assert_eq!(page.unmarked, vec![("其他 合格".to_owned(), true)]);
 }
+
+/// Every HTML file of the site, relative to its root.
+fn site_pages() -> Vec<String> {
+    fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<String>) {
+        for entry in fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                out.push(
+                    path.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    let root = SITE.path().join("site");
+    let mut out = Vec::new();
+    walk(&root, &root, &mut out);
+    out.sort();
+    out
+}
+
+/// Running text where 合格 is not a band: the candidates who passed, in
+/// indicator 31's list of counts.
+const NOT_A_BAND: [&str; 1] = ["参考、合格、发证人数"];
+
+/// Where a band name the notice does not use stands unmarked in `page`:
+/// a name counts as marked when the `[编者注]` link follows it, or when `※`
+/// does and the page carries the ※ 编者注.
+fn unmarked_band_names(page: &Page, html: &str, labels: &[&str]) -> Vec<String> {
+    let has_star_note = html.contains("※ 编者注");
+    let mut found = Vec::new();
+    for (text, followed_by_mark) in &page.unmarked {
+        for label in labels {
+            let negated = format!("不{label}");
+            for (at, _) in text.match_indices(label) {
+                let before = text[..at].chars().next_back();
+                let standing =
+                    before.is_none_or(|c| c.is_whitespace() || "；：，、（“".contains(c));
+                let in_running_text = NOT_A_BAND
+                    .iter()
+                    .any(|t| text.contains(t) && t.contains(label));
+                if text[..at + label.len()].ends_with(&negated) || !standing || in_running_text {
+                    continue;
+                }
+                let after = &text[at + label.len()..];
+                let marked = (after.starts_with('※') && has_star_note)
+                    || (*followed_by_mark && after.trim_end().is_empty());
+                if !marked {
+                    found.push(text.trim().to_owned());
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The pages the browser fills (the workspace, the outcome page, the
+/// summary) carry in their built HTML what the marks point to, and no page
+/// of the site shows 合格 as a band without its mark.
+#[test]
+fn no_page_of_the_site_shows_the_band_the_notice_does_not_name_unmarked() {
+    let project = &*common::PROJECT;
+    let mut labels: Vec<&str> = project
+        .rubrics
+        .iter()
+        .flat_map(|r| {
+            r.bands[1..r.bands.len() - 1]
+                .iter()
+                .map(|b| b.label.as_str())
+        })
+        .collect();
+    labels.sort_unstable();
+    labels.dedup();
+    assert_eq!(labels, ["合格"]);
+    let mut problems = Vec::new();
+    let pages = site_pages();
+    assert!(pages.len() > 80, "{} pages", pages.len());
+    for relative in &pages {
+        let html = fs::read_to_string(SITE.path().join("site").join(relative)).unwrap();
+        for text in unmarked_band_names(&scan(&html), &html, &labels) {
+            problems.push(format!("{relative}: {text}"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "unmarked band names:\n{}",
+        problems.join("\n")
+    );
+    for (relative, anchor) in [
+        ("assessments/index.html", "id=\"band-note\""),
+        ("assessments/outcome/index.html", "id=\"band-note\""),
+        (
+            "summary/index.html",
+            "class=\"summary-note ours\" data-band-note>※ 编者注",
+        ),
+    ] {
+        let html = fs::read_to_string(SITE.path().join("site").join(relative)).unwrap();
+        assert!(html.contains(anchor), "{relative}: lacks {anchor}");
+    }
+}

@@ -67,11 +67,11 @@ impl std::error::Error for ExportError {}
 const TICK_INSTRUCTION: &str = "填表说明（dudao）：在对应方框内打“√”，并填写得分。";
 
 /// Marks a band label the notice does not name (see [`band_note`]).
-const OURS_MARK: &str = "※";
+pub(crate) const OURS_MARK: &str = "※";
 
 /// The notice names two results only, 优良 (≥ 85) and 不合格 (< 60): a band
 /// between the first and the last is dudao's reading.
-fn is_ours(rubric: &Rubric, index: usize) -> bool {
+pub(crate) fn is_ours(rubric: &Rubric, index: usize) -> bool {
     index > 0 && index + 1 < rubric.bands.len()
 }
 
@@ -109,8 +109,10 @@ fn band_rule(rubric: &Rubric) -> String {
 }
 
 /// The 编者注 that goes with a marked band label (the pages' #band-note),
-/// or nothing when every band is one the notice names.
-fn band_note(rubric: &Rubric) -> Option<String> {
+/// or nothing when every band is one the notice names. Also under the band
+/// of the 督导意见书 ([`crate::report`]) and, in the browser, scoring.js
+/// `bandNote` (the assessment CSV, the documents): the same words.
+pub(crate) fn band_names_note(rubric: &Rubric) -> Option<String> {
     let ours: Vec<String> = (0..rubric.bands.len())
         .filter(|&i| is_ours(rubric, i))
         .map(|i| {
@@ -125,10 +127,16 @@ fn band_note(rubric: &Rubric) -> Option<String> {
     if ours.is_empty() {
         return None;
     }
-    let mut note = format!(
+    Some(format!(
         "{OURS_MARK} 编者注（dudao）：通知只规定两档结果：“≥ 85 分为优良”“<60 分为不合格”。{}是 dudao 对两者之间得分的称呼，便于填写和统计；通知对这一段没有规定名称或处理。",
         ours.concat()
-    );
+    ))
+}
+
+/// [`band_names_note`] with our reading of the 不合格项, at the foot of the
+/// Word and Excel forms.
+fn band_note(rubric: &Rubric) -> Option<String> {
+    let mut note = band_names_note(rubric)?;
     if let (Some(veto), Some(fail)) = (&rubric.veto, rubric.bands.last()) {
         let _ = write!(
             note,

@@ -74,6 +74,36 @@ fn captions(photos: &[Photo]) -> impl Iterator<Item = String> + '_ {
         .map(|p| format!("照片：{}", or(&p.caption, "（无说明）")))
 }
 
+/// The band, marked when the name is dudao's (its note follows the paragraph).
+fn band_label(f: &Findings) -> String {
+    if f.band.ours {
+        format!("{}{}", f.band.label, crate::export::OURS_MARK)
+    } else {
+        f.band.label.clone()
+    }
+}
+
+/// A ticked 不合格项: the notice's wording where the rubric is official and
+/// has it, then our reading of it, marked as ours (`vetoReading` in
+/// outcome-doc.js).
+fn veto_reading(b: &mut Vec<Block>, f: &Findings) {
+    b.push(Para(format!(
+        "存在不合格项 {} 项（见“四、不合格项”）。",
+        f.vetoes.len()
+    )));
+    if !f.veto.quote.is_empty() {
+        b.push(Para("评分表对不合格项的规定如下（原文）：".into()));
+        b.push(Quote {
+            paras: vec![f.veto.quote.clone()],
+            cite: format!("——{CITATION}所附《{}》", f.rubric_title),
+        });
+    }
+    b.push(Note(format!(
+        "dudao 补充：出现“{}”所列任一情形的，dudao 把督导结果记为“{}”，不论得分。",
+        f.veto.title, f.band.label
+    )));
+}
+
 pub fn blocks(kind: Kind, f: &Findings) -> Vec<Block> {
     match kind {
         Kind::Opinion => opinion(f),
@@ -116,20 +146,21 @@ fn opinion(f: &Findings) -> Vec<Block> {
     b.push(Heading("二、督导结论".into()));
     b.push(Para(format!(
         "本次督导得分 {} 分（满分 {} 分），评定等级为“{}”。",
-        f.total, f.max, f.band.label
+        f.total,
+        f.max,
+        band_label(f)
     )));
     if f.vetoed {
-        b.push(Para(format!(
-            "存在不合格项 {} 项：按评分表规定，本次督导记为“{}”，与得分无关。",
-            f.vetoes.len(),
-            f.band.label
-        )));
+        veto_reading(&mut b, f);
     }
     if f.unanswered > 0 {
         b.push(Para(format!(
             "尚有 {} 项未评分或未填完，以上得分和等级为暂定。",
             f.unanswered
         )));
+    }
+    if f.band.ours {
+        b.push(Note(f.band.note.clone()));
     }
 
     b.push(Heading("三、失分项".into()));
@@ -201,7 +232,7 @@ fn opinion(f: &Findings) -> Vec<Block> {
     if f.consequences.is_empty() {
         b.push(Para(format!(
             "dudao 补充：通知未对督导结果为“{}”的机构规定奖惩措施。",
-            f.band.label
+            band_label(f)
         )));
     } else {
         b.push(Para("通知对本次督导结果的处理规定如下（原文）：".into()));
@@ -256,10 +287,13 @@ fn notice(f: &Findings) -> Vec<Block> {
             f.rubric_title,
             f.total,
             f.max,
-            f.band.label,
+            band_label(f),
             if f.unanswered > 0 { "（暂定）" } else { "" }
         )),
     ];
+    if f.band.ours {
+        b.push(Note(f.band.note.clone()));
+    }
     if f.items.is_empty() {
         b.push(Para(
             "本次督导未发现需要整改的问题，无需报送整改报告。".into(),

@@ -46,12 +46,17 @@ fn runs(text: &str) -> String {
 }
 
 fn para(style: &str, text: &str) -> String {
+    para_with(style, "", text)
+}
+
+/// A paragraph with properties beyond its style (`extra`, e.g. `<w:keepNext/>`).
+fn para_with(style: &str, extra: &str, text: &str) -> String {
     let body = if text.is_empty() {
         String::new()
     } else {
         runs(text)
     };
-    format!("<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>{body}</w:p>")
+    format!("<w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{extra}</w:pPr>{body}</w:p>")
 }
 
 fn cell(width: u32, paragraphs: &[String], header: bool) -> String {
@@ -142,7 +147,18 @@ fn block(b: &Block) -> String {
 }
 
 fn document(blocks: &[Block]) -> String {
-    let body: String = blocks.iter().map(block).collect();
+    // The paragraph before the signatures keeps them company: signatures,
+    // seal, date and closing note never start a page alone (`documentXml`
+    // in outcome-doc.js).
+    let body: String = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| match (b, blocks.get(i + 1)) {
+            (Block::Para(t), Some(Block::Sign { .. })) => para_with("DocBody", "<w:keepNext/>", t),
+            (Block::Note(t), Some(Block::Sign { .. })) => para_with("DocNote", "<w:keepNext/>", t),
+            _ => block(b),
+        })
+        .collect();
     format!(
         "{XML_HEAD}<w:document {W_NS}><w:body>{body}<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId3\"/><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1418\" w:right=\"1418\" w:bottom=\"1247\" w:left=\"1418\" w:header=\"851\" w:footer=\"851\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
     )
@@ -239,7 +255,8 @@ fn styles() -> String {
         style(
             "DocDate",
             "dudao 日期",
-            "<w:ind w:right=\"840\"/><w:jc w:val=\"right\"/>",
+            // Kept with the closing note, which must not sit alone on a page.
+            "<w:keepNext/><w:ind w:right=\"840\"/><w:jc w:val=\"right\"/>",
             "",
         ),
         style(

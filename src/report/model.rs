@@ -55,6 +55,18 @@ pub struct Item {
 
 pub struct BandResult {
     pub label: String,
+    /// A band name the notice does not use (合格): printed with
+    /// [`crate::export::OURS_MARK`] and explained by `note`.
+    pub ours: bool,
+    pub note: String,
+}
+
+/// What the documents say about a ticked 不合格项.
+pub struct VetoRule {
+    pub title: String,
+    /// The notice's own words (the veto intro of an official rubric), without
+    /// the closing colon; empty when the rubric has none.
+    pub quote: String,
 }
 
 pub struct Findings {
@@ -67,6 +79,7 @@ pub struct Findings {
     pub total: String,
     pub max: String,
     pub band: BandResult,
+    pub veto: VetoRule,
     pub vetoed: bool,
     pub answered: usize,
     pub unanswered: usize,
@@ -243,6 +256,27 @@ pub fn findings(a: &Assessment) -> Findings {
         max: Points(score.max_halves).to_string(),
         band: BandResult {
             label: band_label.to_owned(),
+            ours: rubric
+                .bands
+                .iter()
+                .position(|b| b.id == score.band)
+                .is_some_and(|i| crate::export::is_ours(rubric, i)),
+            note: crate::export::band_names_note(rubric).unwrap_or_default(),
+        },
+        veto: VetoRule {
+            title: rubric
+                .veto
+                .as_ref()
+                .map_or_else(String::new, |v| v.title.clone()),
+            quote: match (&rubric.veto, rubric.kind) {
+                (Some(v), crate::model::Kind::Official) => v
+                    .intro
+                    .as_deref()
+                    .unwrap_or("")
+                    .trim_end_matches('：')
+                    .to_owned(),
+                _ => String::new(),
+            },
         },
         vetoed: !vetoes.is_empty(),
         answered,

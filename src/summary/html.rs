@@ -5,7 +5,10 @@
 
 use std::fmt::Write as _;
 
-use super::{Institution, RubricSummary, Summary, TABLE_COLUMNS, band_label, table_rows};
+use super::{
+    BAND_NOTE, Institution, RubricSummary, Summary, TABLE_COLUMNS, band_label, band_name,
+    table_rows,
+};
 use crate::model::Points;
 
 /// The stylesheet the page links (`summary.css` next to it); the site's
@@ -86,7 +89,11 @@ fn institutions_table(summary: &Summary) -> String {
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</tbody></table></div>\n</section>\n");
+    let _ = write!(
+        h,
+        "</tbody></table></div>\n<p class=\"summary-note ours\" data-band-note>{}</p>\n</section>\n",
+        escape(BAND_NOTE)
+    );
     h
 }
 
@@ -119,7 +126,7 @@ fn band_rows(rubric: &RubricSummary) -> Vec<(&'static str, String, usize)> {
         ),
         (
             "pass",
-            format!("合格*（{pass}–{} 分）", below(excellent)),
+            format!("合格※（{pass}–{} 分）", below(excellent)),
             count("pass"),
         ),
         ("fail", format!("不合格（<{pass} 分）"), count("fail")),
@@ -202,8 +209,9 @@ fn rubric_section(rubric: &RubricSummary, index: usize) -> String {
     );
     let _ = write!(
         h,
-        "<h3>分档分布</h3>\n<figure class=\"summary-figure\">{}<figcaption>* 编者注：通知规定 ≥85 分为优良、<60 分为不合格、存在不合格项记为不合格；“合格”是 dudao 对其间分数段的称呼，非通知用语。</figcaption></figure>\n",
-        band_chart(rubric, index)
+        "<h3>分档分布</h3>\n<figure class=\"summary-figure\">{}<figcaption>{}</figcaption></figure>\n",
+        band_chart(rubric, index),
+        escape(BAND_NOTE)
     );
     // Heat map: institutions × indicators, points lost.
     let mut indicator_max: Vec<i64> = vec![0; rubric.indicators.len()];
@@ -293,8 +301,7 @@ fn rubric_section(rubric: &RubricSummary, index: usize) -> String {
         );
         for t in &inst.timeline {
             let band = match t.band.as_str() {
-                "excellent" => "优良",
-                "pass" => "合格",
+                "excellent" | "pass" => band_name(&t.band),
                 _ => "不合格",
             };
             let _ = write!(

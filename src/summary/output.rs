@@ -6,14 +6,36 @@ use std::path::{Path, PathBuf};
 
 use super::{Institution, RubricSummary, Summary, collect_files, html, summarize_files, xlsx};
 
-/// The band label with the veto note, as on the page and in the workbook.
-pub fn band_label(institution: &Institution) -> String {
-    let label = match institution.band.as_str() {
+/// What `※` after 合格 means, under the band chart and the table on the
+/// page, and as the last row of the CSV and of each sheet that shows the
+/// mark (`BAND_NOTE` in summary-model.js). The notice names 优良 and 不合格
+/// only; 合格 is dudao's name for the scores in between.
+pub const BAND_NOTE: &str = "※ 编者注：通知规定 ≥85 分为优良、<60 分为不合格、存在不合格项记为不合格；“合格”是 dudao 对其间分数段的称呼，非通知用语。";
+
+/// The label of a band id, 合格 marked as ours (see [`BAND_NOTE`]).
+pub fn band_name(band: &str) -> &str {
+    match band {
         "excellent" => "优良",
-        "pass" => "合格",
+        "pass" => "合格※",
         "fail" => "不合格",
         other => other,
-    };
+    }
+}
+
+/// Adds [`BAND_NOTE`] as a last row when a cell shows the mark.
+pub fn with_band_note(rows: &mut Vec<Vec<Cell>>) {
+    let marked = rows
+        .iter()
+        .flatten()
+        .any(|c| matches!(c, Cell::Text(t) if t.contains("合格※")));
+    if marked {
+        rows.push(vec![Cell::Text(BAND_NOTE.to_owned())]);
+    }
+}
+
+/// The band label with the veto note, as on the page and in the workbook.
+pub fn band_label(institution: &Institution) -> String {
+    let label = band_name(&institution.band);
     if institution.vetoed.is_empty() {
         label.to_owned()
     } else {
@@ -115,7 +137,9 @@ pub fn csv(summary: &Summary) -> String {
     let mut out = String::from("\u{FEFF}");
     out.push_str(&TABLE_COLUMNS.join(","));
     out.push_str("\r\n");
-    for row in table_rows(summary) {
+    let mut rows = table_rows(summary);
+    with_band_note(&mut rows);
+    for row in rows {
         out.push_str(&row.iter().map(cell).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }

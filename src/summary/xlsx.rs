@@ -6,7 +6,7 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
-use super::{Cell, Summary, TABLE_COLUMNS, band_label, table_rows};
+use super::{Cell, Summary, TABLE_COLUMNS, band_label, table_rows, with_band_note};
 
 /// Every sheet as (name, rows of cells), in workbook order.
 pub fn sheets(summary: &Summary) -> Vec<(String, Vec<Vec<Cell>>)> {
@@ -20,6 +20,7 @@ pub fn sheets(summary: &Summary) -> Vec<(String, Vec<Vec<Cell>>)> {
     let head = |names: &[&str]| names.iter().map(|n| text(n)).collect::<Vec<_>>();
     let mut table = vec![head(&TABLE_COLUMNS)];
     table.extend(table_rows(summary));
+    with_band_note(&mut table);
     let mut out = vec![("汇总".to_owned(), table)];
     for r in &summary.rubrics {
         let mut first = head(&["机构名称", "机构备案号", "日期", "得分", "结论"]);
@@ -44,6 +45,7 @@ pub fn sheets(summary: &Summary) -> Vec<(String, Vec<Vec<Cell>>)> {
             );
             rows.push(row);
         }
+        with_band_note(&mut rows);
         out.push((r.sheet.clone(), rows));
     }
     let mut lost = vec![head(&[

@@ -248,12 +248,18 @@ test('a ticked veto item forces 不合格 at 100 points and the page says why', 
   assert.equal(await band(page), 'fail');
   assert.equal(await page.textContent('[data-band-label]'), '不合格');
   assert.match(await page.textContent('[data-band-reason]'), /存在不合格项：“评价机构发生.*本次督导记为不合格，与得分无关/);
+  // 记为不合格 is dudao's reading of the 不合格项: marked, and the mark leads to the note.
+  assert.equal(await page.isVisible('[data-veto-mark]'), true);
+  assert.match(await page.textContent('#veto-note'), /编者注 · dudao 出现“不合格项”所列任一情形的，dudao 的表单和导出文件把结果记为不合格，不论得分/);
   await page.goto(page.url().split('#')[0] + '#report');
   assert.match(await page.textContent('#report-body'), /发现伪造报名资格材料 3 份/);
   assert.match(await page.textContent('.report-facts'), /存在不合格项/);
+  assert.equal(await page.getAttribute('.report-facts .veto-reason .ours-mark', 'href'), '#report-veto-note');
+  assert.match(await page.textContent('#report-body #report-veto-note'), /dudao 的表单和导出文件把结果记为不合格/);
   await page.click('[data-view-link="form"]');
   await page.uncheck('[data-veto="serious-violation"]');
   assert.equal(await band(page), 'excellent');
+  assert.equal(await page.isVisible('[data-veto-mark]'), false);
   await finish(run);
 });
 

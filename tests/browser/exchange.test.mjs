@@ -110,6 +110,28 @@ test('CSV has a BOM, the documented columns, one row per criterion and a 合计 
   assert.equal(lines.at(-1), '合计,,,,,,,100,优良,93.5,6.5,,');
 });
 
+test('CSV: a band the notice does not name is marked ※ and explained in a last row', () => {
+  const state = sampleState();
+  for (const id of ids) {
+    if (S.evaluate(RUBRIC, state).band.id === 'pass') break;
+    state.answers[id] = { status: 'none' };
+  }
+  const result = S.evaluate(RUBRIC, state);
+  assert.equal(result.band.id, 'pass');
+  const lines = X.toCsv(RUBRIC, state).slice(1).trimEnd().split('\r\n');
+  assert.equal(lines.length, 1 + ids.length + 2);
+  assert.match(lines.at(-2), /^合计,,,,,,,100,合格※,/);
+  assert.equal(lines.at(-1), '※ 编者注（dudao）：通知只规定两档结果：“≥ 85 分为优良”“<60 分为不合格”。“合格”（60 分至 85 分，不含 85 分）是 dudao 对两者之间得分的称呼，便于填写和统计；通知对这一段没有规定名称或处理。');
+  // The notice's own names stand unmarked, with no note row.
+  for (const fill of ['full', 'none']) {
+    const other = sampleState();
+    for (const id of ids) other.answers[id] = { status: fill };
+    const csv = X.toCsv(RUBRIC, other);
+    assert.ok(!csv.includes('※') && !csv.includes('合格※'), fill);
+    assert.match(csv.trimEnd().split('\r\n').at(-1), fill === 'full' ? /,优良,/ : /,不合格,/);
+  }
+});
+
 // ---- schema version 2: self-contained files (docs/assessment.md) -------------
 
 /** A bundled rubric turned into one this site does not have: new title, hash recomputed. */

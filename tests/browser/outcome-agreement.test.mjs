@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, launch } from './helpers.mjs';
-import { withVeto, scored, retotal } from './outcome-fixtures.mjs';
+import { withVeto, scored, retotal, project } from './outcome-fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const O = require('../../themes/default/static/js/outcome.js');
 const D = require('../../themes/default/static/js/outcome-doc.js');
+const S = require('../../themes/default/static/js/scoring.js');
 // The system Python has python-docx (scripts/install-test-deps); as in tests/exports.rs.
 const PYTHON = process.env.DUDAO_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 const CSS = readFileSync(new URL('../../themes/default/static/css/outcome-doc.css', import.meta.url), 'utf8');
@@ -32,7 +33,29 @@ function cases() {
   tracked.rectification.items[1].deadline = '2025-04-30';
   tracked.rectification.items[1].owner = '王五';
   tracked.rectification.items[2].deadline = '2025-03-01';
-  return { veto: withVeto(), clean: scored({}), partial: partial, tracked: tracked };
+  return { veto: withVeto(), clean: scored({}), partial: partial, tracked: tracked, pass: passing(), annex2: annex2Veto() };
+}
+
+/** 附件1 scored into the band the notice does not name (合格, 60–84.5). */
+function passing() {
+  const doc = scored({});
+  for (const c of S.flatten(doc.rubric)) {
+    if (doc.totals.band === 'pass') break;
+    doc.answers[c.id] = { status: 'none', notes: '未提供' };
+    retotal(doc);
+  }
+  return doc;
+}
+
+/** 附件2, whose 不合格项 has the notice's own wording (its intro), with one ticked. */
+function annex2Veto() {
+  const rubric = project.rubrics.find((r) => r.id === 'annex-2');
+  const doc = scored({});
+  doc.rubric = rubric;
+  doc.header = Object.fromEntries(rubric.header_fields.map((name) => [name, name.includes('机构名称') ? '某省职业技能鉴定中心' : name.includes('日期') ? '2025-03-18' : '']));
+  doc.answers = Object.fromEntries(S.flatten(rubric).map((c) => [c.id, { status: 'full' }]));
+  doc.veto = { [rubric.veto.items[1].id]: { ticked: true, description: '第 3 套试卷与标准不符。' } };
+  return retotal(doc);
 }
 
 const PARTS = `
@@ -167,6 +190,46 @@ test('python-docx reads the same text as the HTML, on A4 with 2.5 cm margins, Ea
   assert.ok(r.docx.includes(O.CITATION));
 });
 
+/** The text of a document's file, the 编者注 paragraphs left out. */
+function withoutNotes(html) {
+  return html.replace(/<p class="doc-note">[^<]*<\/p>/g, '');
+}
+
+test('合格, the band the notice does not name, is marked ※ wherever a document shows it, with its 编者注', () => {
+  const f = O.findings(written.pass.doc);
+  assert.equal(f.band.id, 'pass');
+  const note = '※ 编者注（dudao）：通知只规定两档结果：“≥ 85 分为优良”“<60 分为不合格”。“合格”（60 分至 85 分，不含 85 分）是 dudao 对两者之间得分的称呼，便于填写和统计；通知对这一段没有规定名称或处理。';
+  for (const [name, w] of Object.entries(written)) {
+    const wf = O.findings(w.doc);
+    for (const kind of ['opinion', 'notice']) {
+      const html = readFileSync(join(w.out, D.fileName(kind, wf, 'html')), 'utf8');
+      const docx = JSON.parse(execFileSync(PYTHON, ['-c', TEXTS, join(w.out, D.fileName(kind, wf, 'docx')), join(w.out, D.fileName(kind, wf, 'html'))], { encoding: 'utf8' })).docx;
+      // Outside the notes, 合格 only ever stands as 不合格 or marked 合格※.
+      assert.doesNotMatch(withoutNotes(html).replace(/不合格/g, ''), /合格(?!※)/, `${name} ${kind}.html`);
+      const marked = withoutNotes(html).includes('合格※');
+      assert.equal(marked, wf.band.ours, `${name} ${kind}: marked only when the band is ours`);
+      assert.equal(html.includes(`<p class="doc-note">${note.replace('<', '&lt;')}</p>`), marked, `${name} ${kind}.html: the note goes with the mark`);
+      assert.equal(docx.includes(note.replace(/\s/g, '')), marked, `${name} ${kind}.docx: the note goes with the mark`);
+    }
+  }
+  const opinion = readFileSync(join(written.pass.out, D.fileName('opinion', f, 'html')), 'utf8');
+  assert.ok(opinion.includes('评定等级为“合格※”。'));
+  assert.ok(opinion.includes('dudao 补充：通知未对督导结果为“合格※”的机构规定奖惩措施。'));
+});
+
+test('a ticked 不合格项: the notice\'s wording quoted where it exists, our reading marked dudao 补充', () => {
+  for (const [name, quoted] of [['annex2', true], ['veto', false]]) {
+    const w = written[name];
+    const f = O.findings(w.doc);
+    const html = readFileSync(join(w.out, D.fileName('opinion', f, 'html')), 'utf8');
+    assert.ok(html.includes('<p>存在不合格项 1 项（见“四、不合格项”）。</p>'), name);
+    assert.ok(html.includes('<p class="doc-note">dudao 补充：出现“不合格项”所列任一情形的，dudao 把督导结果记为“不合格”，不论得分。</p>'), name);
+    assert.equal(html.includes('<p>“评价机构发生下列行为之一的，命题质量专项督导为0分或不合格”</p>'), quoted, name);
+    assert.equal(html.includes(`<p class="doc-cite">——${O.CITATION}所附《职业技能等级认定机构命题质量专项督导评分表》</p>`), quoted, name);
+    assert.ok(!html.includes('按评分表规定'), name);
+  }
+});
+
 /** Every word box of a PDF: [page, xMin, xMax, yMax, word] and the page size, via pdftotext -bbox. */
 function words(pdf) {
   const xhtml = execFileSync('pdftotext', ['-bbox', pdf, '-'], { encoding: 'utf8' });
@@ -211,6 +274,13 @@ test('LibreOffice prints every .docx on A4 with all text inside the margins', ()
     const all = assertInsideMargins(pdf, pdf);
     const text = all.map((w) => w[4]).join('');
     assert.ok(text.includes('盖章'), `${pdf}: no seal line`);
+    // The seal and the closing note end the last page, and the signatures
+    // never start a page: a paragraph of the document stands above them.
+    const last = Math.max(...all.map((w) => w[0]));
+    assert.ok(all.some((w) => w[0] === last && w[4].includes('盖章')), `${pdf}: the seal is not on the last page`);
+    assert.ok(all.some((w) => w[0] === last && w[4].startsWith('说明')), `${pdf}: the closing note is not on the last page`);
+    const sign = all.find((w) => /签字|签收人/.test(w[4]));
+    assert.ok(all.some((w) => w[0] === sign[0] && w[3] < sign[3] - 10), `${pdf}: the signatures start page ${sign[0]}`);
   }
 });
 

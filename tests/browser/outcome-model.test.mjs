@@ -23,7 +23,9 @@ test('a scored 附件1 with a veto: total, band, ranking 1…n, veto finding and
   const f = O.findings(withVeto());
   assert.equal(f.ok, true);
   assert.equal(f.total, '93.5');
-  assert.deepEqual(f.band, { id: 'fail', label: '不合格', kind: 'fail' });
+  assert.deepEqual({ ...f.band, note: undefined }, { id: 'fail', label: '不合格', kind: 'fail', ours: false, note: undefined });
+  assert.match(f.band.note, /^※ 编者注（dudao）：通知只规定两档结果/);
+  assert.deepEqual(f.veto, { title: '不合格项', quote: '' }, '附件1 has no intro: nothing of the notice to quote');
   assert.deepEqual(f.lost.map((c) => [c.rank, c.id, c.lost]), [[1, 'score-sheets', '5'], [2, 'plan', '1.5']]);
   assert.deepEqual(f.lost[1].photos.map((p) => p.caption), ['实施方案首页']);
   assert.equal(f.vetoes[0].description, '现场发现 3 份报名材料的工作年限证明系伪造。');
@@ -53,7 +55,7 @@ test('an excellent result quotes the incentive; 合格 says (as ours) that the n
   assert.equal(pass.band.label, '合格');
   assert.deepEqual(pass.consequences, []);
   const text = D.articleHtml('opinion', pass);
-  assert.match(text, /dudao 补充：通知未对督导结果为“合格”的机构规定奖惩措施。/);
+  assert.match(text, /dudao 补充：通知未对督导结果为“合格※”的机构规定奖惩措施。/);
 });
 
 test('bad input gives a sensible document and a warning, never a throw', () => {

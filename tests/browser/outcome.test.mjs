@@ -13,9 +13,10 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, launch, pageUrl, forbidNetwork } from './helpers.mjs';
-import { withVeto, PNG } from './outcome-fixtures.mjs';
+import { withVeto, PNG, scored, retotal } from './outcome-fixtures.mjs';
 
 const require = createRequire(import.meta.url);
+const S = require('../../themes/default/static/js/scoring.js');
 const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PYTHON = process.env.DUDAO_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 const OUTCOME = 'assessments/outcome/';
@@ -275,6 +276,30 @@ test('a 复查 started from the assessment closes two of three items: 67%, the c
   await page.goto(pageUrl('assessments/'));
   await page.waitForSelector(`[data-outcome="${earlierId}"]`);
   assert.match(await page.textContent(`[data-assessment-id="${earlierId}"] [data-assessment-rectification]`), /已核验 2 \/ 3 项/);
+  await finish(run);
+});
+
+test('合格, the band the notice does not name, carries its [编者注] on the page and ※ with the note in the documents', async () => {
+  const doc = scored({});
+  for (const c of S.flatten(doc.rubric)) {
+    if (doc.totals.band === 'pass') break;
+    doc.answers[c.id] = { status: 'none', notes: '未提供' };
+    retotal(doc);
+  }
+  const file = path.join(dir, '评估-annex-1-pass.json');
+  await writeFile(file, JSON.stringify(doc));
+  const run = await open();
+  const { page } = run;
+  await page.setInputFiles('[data-action="open-file"]', file);
+  await page.waitForSelector('[data-outcome-total]');
+  assert.equal(await page.textContent('[data-outcome-band]'), '合格[编者注]');
+  assert.equal(await page.getAttribute('[data-outcome-band] .ours-mark', 'href'), '#band-note');
+  assert.match(await page.textContent('#band-note'), /编者注 · dudao.*“合格”（60 分至 85 分，不含 85 分）是 dudao 对两者之间得分的称呼/);
+  for (const kind of ['opinion', 'notice']) {
+    const text = await page.textContent(`[data-doc-preview="${kind}"] article`);
+    assert.match(text, /评定等级为“合格※”/, kind);
+    assert.match(text, /※ 编者注（dudao）：通知只规定两档结果/, kind);
+  }
   await finish(run);
 });
 

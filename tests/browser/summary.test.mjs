@@ -18,6 +18,7 @@ import { generate, makeAssessment } from '../../scripts/gen-assessments.mjs';
 const require = createRequire(import.meta.url);
 const S = require('../../themes/default/static/js/scoring.js');
 const TM = require('../../themes/default/static/js/tailor-model.js');
+const M = require('../../themes/default/static/js/summary-model.js');
 const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PYTHON = process.env.DUDAO_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
@@ -158,6 +159,23 @@ test('30 files of two rubrics, one tampered, one duplicate: bands, heat map, ran
   const csvText = csv.toString('utf8');
   assert.ok(csvText.includes('\r\n') && !/[^\r]\n/.test(csvText));
   assert.equal(csvText.slice(1), await readFile(path.join(cli.out, 'summary.csv'), 'utf8').then((t) => t.slice(1)));
+
+  // 合格 is dudao's name: marked ※ in every table cell and export, the note under the table and as a last row.
+  const lines = csvText.trimEnd().split('\r\n');
+  assert.ok(lines.some((l) => l.includes(',合格※,')), 'the 30 files include a 合格');
+  assert.doesNotMatch(csvText.replace(M.BAND_NOTE, '').replace(/不合格/g, ''), /合格(?!※)/);
+  assert.equal(lines.at(-1), M.BAND_NOTE);
+  for (const sheet of ['汇总', 'annex-1', 'annex-2']) {
+    const rows = fromPage[sheet];
+    assert.deepEqual(rows.at(-1).filter((v) => v !== null), [M.BAND_NOTE], sheet);
+    assert.ok(rows.flat().some((v) => v === '合格※'), sheet);
+  }
+  const shownBands = await page.$$eval('[data-table] tbody td, .summary-detail summary, .summary-timeline td, [data-band-bar] text',
+    (cells) => cells.map((c) => c.textContent).filter((t) => t.replace(/不合格/g, '').includes('合格')));
+  assert.ok(shownBands.length > 0);
+  assert.deepEqual(shownBands.filter((t) => /合格(?!※)/.test(t.replace(/不合格/g, ''))), []);
+  assert.equal(await page.textContent('[data-band-note]'), M.BAND_NOTE);
+  assert.deepEqual([...new Set(await page.$$eval('.summary-figure figcaption', (fs) => fs.map((f) => f.textContent)))], [M.BAND_NOTE]);
 
   // Sorting and filtering.
   await page.selectOption('[data-filter="band"]', 'fail-veto');
@@ -322,6 +340,12 @@ test('the static page dudao summarize writes shows the same bands and needs no s
       (bars) => Object.fromEntries(bars.map((b) => [b.dataset.bandBar, Number(b.dataset.count)])));
     assert.deepEqual(shown, r.bands);
   }
+  const shownBands = await page.$$eval('[data-table] tbody td, .summary-detail summary, .summary-timeline td, [data-band-bar] text',
+    (cells) => cells.map((c) => c.textContent).filter((t) => t.replace(/不合格/g, '').includes('合格')));
+  assert.ok(shownBands.length > 0);
+  assert.deepEqual(shownBands.filter((t) => /合格(?!※)/.test(t.replace(/不合格/g, ''))), []);
+  assert.equal(await page.textContent('[data-band-note]'), M.BAND_NOTE);
+  assert.deepEqual([...new Set(await page.$$eval('.summary-figure figcaption', (fs) => fs.map((f) => f.textContent)))], [M.BAND_NOTE]);
   await page.evaluate(AXE);
   const results = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
   const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));

@@ -198,6 +198,36 @@ test('a file for a rubric this site lacks opens on the generic form and can be s
   await finish(run);
 });
 
+test('the list marks 合格, the band the notice does not name, with its [编者注]; 优良 and 不合格 stand unmarked', async () => {
+  const files = {};
+  for (const [name, count] of [['pass', 0], ['excellent', criteria.length], ['fail', 0]]) {
+    const state = X.emptyState(RUBRIC);
+    state.header['被督导机构名称'] = `${name} 机构`;
+    criteria.forEach((c, i) => { state.answers[c.id] = { status: i < count || name === 'pass' ? 'full' : 'none' }; });
+    if (name === 'pass') {
+      for (const c of criteria) {
+        if (S.evaluate(RUBRIC, state).band.id === 'pass') break;
+        state.answers[c.id] = { status: 'none' };
+      }
+    }
+    const data = X.toExport(RUBRIC, state, '2025-03-18T08:00:00.000Z').data;
+    assert.equal(data.totals.band, name);
+    files[name] = data.id;
+    const file = path.join(tmp, `band-${name}.json`);
+    await writeFile(file, JSON.stringify(data));
+  }
+  const run = await open(WORKSPACE, '#workspace-app[data-ready]');
+  const { page } = run;
+  for (const name of Object.keys(files)) await wsMessage(page, () => page.setInputFiles('[data-open-assessment]', path.join(tmp, `band-${name}.json`)));
+  const band = (name) => page.textContent(`[data-assessment-id="${files[name]}"] [data-assessment-band]`);
+  assert.equal(await band('pass'), '合格[编者注]');
+  assert.equal(await page.getAttribute(`[data-assessment-id="${files.pass}"] [data-assessment-band] .ours-mark`, 'href'), '#band-note');
+  assert.equal(await band('excellent'), '优良');
+  assert.equal(await band('fail'), '不合格');
+  assert.match(await page.textContent('#band-note'), /编者注 · dudao 通知只规定两档结果：“≥ 85 分为优良”“<60 分为不合格”。“合格”是 dudao 对两者之间得分的称呼/);
+  await finish(run);
+});
+
 /** An export of `who` answering `list` as `status` (an assessment scored on their phone). */
 function supervisorFile(who, list, status, extra) {
   const state = X.emptyState(RUBRIC);

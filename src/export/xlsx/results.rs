@@ -97,11 +97,13 @@ pub(super) fn write_results(
             .map_or("不合格", |band| band.label.as_str()),
     );
     let mut band_formula = format!("\"{fail_label}\"");
-    for band in rubric.bands.iter().rev().skip(1) {
+    // A band the notice does not name shows as 合格※, the mark its 编者注
+    // under the table explains.
+    for (i, band) in rubric.bands.iter().enumerate().rev().skip(1) {
         band_formula = format!(
             "IF({total}>={},\"{}\",{band_formula})",
             band.min,
-            formula_text(&band.label)
+            formula_text(&crate::export::band_label(rubric, i))
         );
     }
     // No band until every criterion is answered: a blank or half-filled

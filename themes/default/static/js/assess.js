@@ -255,6 +255,7 @@
       bandEl.setAttribute('data-band', 'unstarted');
       setText('[data-band-label]', '未开始');
       $('[data-band-mark]').hidden = true;
+      $('[data-veto-mark]').hidden = true;
       setText('[data-band-reason]', '尚未评分：选择第一项后，这里显示暂定的等级。');
       setText('[data-band-consequence]', '');
     } else {
@@ -265,6 +266,8 @@
         ? `存在不合格项：${result.vetoed.map((v) => `“${truncate(v.text, 40)}”`).join('；')}。本次督导记为不合格，与得分无关。`
         : bandRule(result.band);
       setText('[data-band-reason]', reason);
+      // 记为不合格 is our reading of the 不合格项 (editorial.js vetoReading).
+      $('[data-veto-mark]').hidden = result.bandReason !== 'veto';
       setText('[data-band-consequence]', result.band.consequence ? `处理：${result.band.consequence}` : '');
     }
     const filled = rubric.header_fields.map((f) => (state.header[f] || '').trim()).filter(Boolean);
@@ -835,6 +838,7 @@
 
   fill($('#assess-form'), buildHeader(), h('div', { class: 'criteria' }, buildCriteria()), buildVeto());
   fill($('[data-band-note]'), E.bandNote(rubric.bands, null));
+  fill($('[data-veto-note]'), rubric.veto ? E.vetoReading(rubric, null) : null);
   addPhotoControls();
   // Stamps who/when first, then onInput stores the value and saves.
   $('#assess-form').addEventListener('input', stampAnswer);

@@ -51,11 +51,14 @@
     return aside('editorial', noteId === undefined ? 'band-note' : noteId, `通知只规定两档结果：“≥ 85 分为优良”“<60 分为不合格”。${middle}是 dudao 对两者之间得分的称呼，便于填写和统计；通知对这一段没有规定名称或处理。`);
   }
 
-  /** Our reading of the 不合格项 (macros.html veto_reading). */
-  function vetoReading(rubric) {
+  /**
+   * Our reading of the 不合格项 (macros.html veto_reading); `noteId` for a
+   * copy (the printed report's), null: no id (the page's container has it).
+   */
+  function vetoReading(rubric, noteId) {
     const last = rubric.bands[rubric.bands.length - 1];
     const quote = rubric.veto.intro && rubric.kind === 'official' ? `（通知原文：“${rubric.veto.intro.replace(/^：+|：+$/g, '')}”）` : '';
-    return aside('editorial veto-rule', 'veto-note', `出现“${rubric.veto.title}”所列任一情形的，dudao 的表单和导出文件把结果记为${last.label}，不论得分${quote}。`);
+    return aside('editorial veto-rule', noteId === undefined ? 'veto-note' : noteId, `出现“${rubric.veto.title}”所列任一情形的，dudao 的表单和导出文件把结果记为${last.label}，不论得分${quote}。`);
   }
 
   root.DudaoEditorial = { oursMark, isOurBand, bandMark, bandLabel, bandNote, vetoReading };

@@ -639,9 +639,12 @@
       ];
       lines.push(cells.map(([value, isText]) => csvCell(value, isText)).join(','));
     }
-    const band = result.band.label + (result.bandReason === 'veto' ? '（存在不合格项）' : '');
+    const band = S.markedBandLabel(rubric, result.band) + (result.bandReason === 'veto' ? '（存在不合格项）' : '');
     const total = ['合计', '', '', '', '', '', '', S.formatPoints(result.maxHalves), band, S.formatPoints(result.totalHalves), S.formatPoints(result.maxHalves - result.totalHalves), '', ''];
     lines.push(total.map((v) => csvCell(v, true)).join(','));
+    // A band name the notice does not use is marked ※ and explained in a
+    // last row, which Excel and WPS show under the table.
+    if (S.isOurBand(rubric, result.band.id)) lines.push(csvCell(S.bandNote(rubric), true));
     return '\uFEFF' + lines.join('\r\n') + '\r\n';
   }
 

@@ -39,6 +39,24 @@
     return f.rubric.title + (f.rubric.label ? `（${f.rubric.label}）` : '');
   }
 
+  /** The band, marked ※ when the name is dudao's (its note follows the paragraph). */
+  function bandLabel(f) {
+    return f.band.label + (f.band.ours ? O.OURS_MARK : '');
+  }
+
+  /**
+   * A ticked 不合格项: the notice's wording where the rubric is official and
+   * has it, then our reading of it, marked as ours.
+   */
+  function vetoReading(b, f) {
+    b.push({ t: 'p', text: `存在不合格项 ${f.vetoes.length} 项（见“四、不合格项”）。` });
+    if (f.veto.quote) {
+      b.push({ t: 'p', text: '评分表对不合格项的规定如下（原文）：' });
+      b.push({ t: 'quote', paras: [f.veto.quote], cite: `——${O.CITATION}所附《${f.rubric.title}》` });
+    }
+    b.push({ t: 'note', text: `dudao 补充：出现“${f.veto.title}”所列任一情形的，dudao 把督导结果记为“${f.band.label}”，不论得分。` });
+  }
+
   /** The blocks of the 督导意见书. */
   function opinionBlocks(f) {
     const b = [];
@@ -52,9 +70,10 @@
     b.push({ t: 'p', text: `督导组依据《${f.rubric.title}》，于${f.date || '（督导日期未填写）'}对${f.institution || '被督导机构'}开展了技能人才评价质量督导，逐项核查评分。` });
 
     b.push({ t: 'h', text: '二、督导结论' });
-    b.push({ t: 'p', text: `本次督导得分 ${f.total} 分（满分 ${f.max} 分），评定等级为“${f.band.label}”。` });
-    if (f.vetoed) b.push({ t: 'p', text: `存在不合格项 ${f.vetoes.length} 项：按评分表规定，本次督导记为“${f.band.label}”，与得分无关。` });
+    b.push({ t: 'p', text: `本次督导得分 ${f.total} 分（满分 ${f.max} 分），评定等级为“${bandLabel(f)}”。` });
+    if (f.vetoed) vetoReading(b, f);
     if (f.unanswered > 0) b.push({ t: 'p', text: `尚有 ${f.unanswered} 项未评分或未填完，以上得分和等级为暂定。` });
+    if (f.band.ours) b.push({ t: 'note', text: f.band.note });
 
     b.push({ t: 'h', text: '三、失分项' });
     if (f.lost.length > 0) {
@@ -91,7 +110,7 @@
       b.push({ t: 'quote', paras: f.consequences, cite: `——${O.CITATION}` });
       if (f.vetoed) b.push({ t: 'note', text: 'dudao 补充：上述对严重违规行为的处理是否适用，由督导组根据查实的行为认定。' });
     } else {
-      b.push({ t: 'p', text: `dudao 补充：通知未对督导结果为“${f.band.label}”的机构规定奖惩措施。` });
+      b.push({ t: 'p', text: `dudao 补充：通知未对督导结果为“${bandLabel(f)}”的机构规定奖惩措施。` });
     }
     if (f.items.length > 0) b.push({ t: 'p', text: `请被督导机构按《整改通知书》逐项整改（共 ${f.items.length} 项），并在整改期限内报送整改报告。` });
 
@@ -110,7 +129,8 @@
     const b = [];
     b.push({ t: 'title', text: TITLES.notice });
     b.push({ t: 'addressee', text: `${f.institution || '（被督导机构名称）'}：` });
-    b.push({ t: 'p', text: `${f.date || '（督导日期）'}，督导组依据《${f.rubric.title}》对你机构开展了技能人才评价质量督导，得分 ${f.total} 分（满分 ${f.max} 分），评定等级为“${f.band.label}”${f.unanswered > 0 ? '（暂定）' : ''}。` });
+    b.push({ t: 'p', text: `${f.date || '（督导日期）'}，督导组依据《${f.rubric.title}》对你机构开展了技能人才评价质量督导，得分 ${f.total} 分（满分 ${f.max} 分），评定等级为“${bandLabel(f)}”${f.unanswered > 0 ? '（暂定）' : ''}。` });
+    if (f.band.ours) b.push({ t: 'note', text: f.band.note });
     if (f.items.length === 0) {
       b.push({ t: 'p', text: '本次督导未发现需要整改的问题，无需报送整改报告。' });
     } else {
@@ -207,8 +227,9 @@
     return String(text).split('\n').map((line) => `<w:r><w:t xml:space="preserve">${xesc(line)}</w:t></w:r>`).join('<w:r><w:br/></w:r>');
   }
 
-  function para(style, text) {
-    return `<w:p><w:pPr><w:pStyle w:val="${style}"/></w:pPr>${text === '' ? '' : runs(text)}</w:p>`;
+  /** A paragraph; `extra`: properties beyond its style (e.g. <w:keepNext/>). */
+  function para(style, text, extra) {
+    return `<w:p><w:pPr><w:pStyle w:val="${style}"/>${extra || ''}</w:pPr>${text === '' ? '' : runs(text)}</w:p>`;
   }
 
   function cellXml(width, paragraphs, header) {
@@ -249,7 +270,12 @@
   }
 
   function documentXml(kind, f) {
-    return XML_HEAD + `<w:document ${W_NS}><w:body>` + blocks(kind, f).map(docxBlock).join('') +
+    // The paragraph before the signatures keeps them company: signatures,
+    // seal, date and closing note never start a page alone (src/report/docx.rs).
+    const keep = (b, next) => next && next.t === 'sign' && (b.t === 'p' || b.t === 'note')
+      ? para(b.t === 'p' ? 'DocBody' : 'DocNote', b.text, '<w:keepNext/>')
+      : docxBlock(b);
+    return XML_HEAD + `<w:document ${W_NS}><w:body>` + blocks(kind, f).map((b, i, all) => keep(b, all[i + 1])).join('') +
       '<w:sectPr><w:footerReference w:type="default" r:id="rId3"/><w:pgSz w:w="11906" w:h="16838"/>' +
       '<w:pgMar w:top="1418" w:right="1418" w:bottom="1247" w:left="1418" w:header="851" w:footer="851" w:gutter="0"/></w:sectPr></w:body></w:document>';
   }
@@ -283,7 +309,8 @@
       style('DocCellHead', 'dudao 表头', '<w:keepNext/><w:spacing w:line="280" w:lineRule="auto"/><w:jc w:val="center"/>', '<w:b/>' + size(21)) +
       style('DocSign', 'dudao 签字', '<w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="120"/>', '') +
       style('DocSeal', 'dudao 盖章', '<w:keepNext/><w:spacing w:before="720" w:after="120"/><w:ind w:right="840"/><w:jc w:val="right"/>', '') +
-      style('DocDate', 'dudao 日期', '<w:ind w:right="840"/><w:jc w:val="right"/>', '') +
+      // Kept with the closing note, which must not sit alone on a page.
+      style('DocDate', 'dudao 日期', '<w:keepNext/><w:ind w:right="840"/><w:jc w:val="right"/>', '') +
       style('DocFooter', 'dudao 页脚', '<w:jc w:val="center"/>', size(18)) +
       '</w:styles>';
   }

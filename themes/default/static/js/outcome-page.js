@@ -11,6 +11,7 @@
   'use strict';
   const O = globalThis.DudaoOutcome;
   const D = globalThis.DudaoOutcomeDoc;
+  const E = globalThis.DudaoEditorial;
   const X = globalThis.DudaoExchange;
   const W = globalThis.DudaoWorkspace;
   const P = globalThis.DudaoPhotos;
@@ -146,7 +147,8 @@
     fill($('[data-outcome-summary]'),
       h('strong', {}, f.institution || '（被督导机构名称未填写）'), `　${f.rubric.title}　督导日期 ${f.date || '未填写'}　`,
       h('span', { class: 'outcome-total', 'data-outcome-total': f.total }, `${f.total} / ${f.max} 分`), '　',
-      h('span', { class: 'band', 'data-outcome-band': f.band.id }, f.band.label + (f.vetoed ? '（存在不合格项）' : '')));
+      h('span', { class: 'band', 'data-outcome-band': f.band.id }, E.bandLabel(doc.rubric.bands, f.band), f.vetoed ? '（存在不合格项）' : ''));
+    fill($('[data-band-note]'), E.bandNote(doc.rubric.bands, null));
     const warnings = $('[data-warnings]');
     fill(warnings, f.warnings.map((w) => h('li', {}, w)));
     $('#outcome-warnings').hidden = f.warnings.length === 0;
@@ -244,7 +246,8 @@
     const delta = result.total.delta === null ? '' : `${result.total.delta > 0 ? '+' : result.total.delta < 0 ? '−' : ''}${Math.abs(result.total.delta)}`;
     fill(box,
       h('p', { class: 'followup-summary' },
-        `原评估 ${result.total.before === null ? '—' : result.total.before} 分（${result.band.beforeLabel}）→ 复查 ${result.total.after} 分（${result.band.afterLabel}），`,
+        `原评估 ${result.total.before === null ? '—' : result.total.before} 分（`, E.bandLabel(doc.rubric.bands, { id: result.band.before, label: result.band.beforeLabel }),
+        `）→ 复查 ${result.total.after} 分（`, E.bandLabel(doc.rubric.bands, { id: result.band.after, label: result.band.afterLabel }), '），',
         h('span', { 'data-followup-delta': '' }, `总分变化 ${delta || '0'} 分`), '。'),
       h('p', { class: 'completion', 'data-followup-rate': result.percent }, `整改完成率：${result.closed} / ${result.all} 项已整改到位（${result.percent}%）`, result.complete ? '' : '（复查尚未评完，为暂定）'),
       h('table', { class: 'tracking-table' },

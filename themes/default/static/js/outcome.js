@@ -153,7 +153,14 @@
       assessors: assessors,
       total: pts(result.totalHalves),
       max: pts(result.maxHalves),
-      band: { id: result.band.id, label: result.band.label, kind: kind },
+      // `ours`: a band name the notice does not use (合格), printed with
+      // S.OURS_MARK and explained by `note` (src/report/model.rs BandResult).
+      band: { id: result.band.id, label: result.band.label, kind: kind, ours: S.isOurBand(rubric, result.band.id), note: S.bandNote(rubric) },
+      // The notice's own words on a 不合格项, quoted when the rubric is official.
+      veto: {
+        title: rubric.veto ? rubric.veto.title : '',
+        quote: rubric.veto && rubric.kind === 'official' && typeof rubric.veto.intro === 'string' ? rubric.veto.intro.replace(/：+$/, '') : '',
+      },
       vetoed: vetoes.length > 0,
       answered: result.answered,
       count: result.count,
@@ -485,6 +492,7 @@
 
   return {
     CITATION,
+    OURS_MARK: S.OURS_MARK,
     NOTICE,
     STATUSES,
     STATUS_LABELS,

@@ -11,6 +11,7 @@
   // The report is printed and signed: its band marks point to its own copy
   // of the note, not to the page's (which does not print).
   const NOTE = 'report-band-note';
+  const VETO_NOTE = 'report-veto-note';
   const pts = S.formatPoints;
 
   function statusCell(status) {
@@ -65,7 +66,7 @@
         h('p', { class: 'band', 'data-report-band': result.band.id }, E.bandLabel(rubric.bands, result.band, NOTE)),
       ),
       h('ul', { class: 'report-facts' },
-        bandText(result) && h('li', { class: 'veto-reason' }, bandText(result)),
+        bandText(result) && h('li', { class: 'veto-reason' }, bandText(result), E.oursMark(`#${VETO_NOTE}`, 'dudao 的读法')),
         result.band.consequence && h('li', {}, `处理建议：${result.band.consequence}`),
         h('li', {}, `已评 ${result.answered} / ${result.count} 项，共失 ${pts(gaps.lostHalves)} 分。`),
         needed.map((line) => h('li', { 'data-needed': '' }, line)),
@@ -164,6 +165,7 @@
         headerTable(rubric, state)),
       summary, veto, lost, byIndicator, record, photos, signatures,
       E.bandNote(rubric.bands, NOTE),
+      result.bandReason === 'veto' ? E.vetoReading(rubric, VETO_NOTE) : null,
       h('p', { class: 'report-foot' }, `由 dudao 在本机生成，评分表内容校验值 ${rubric.content_hash.slice(0, 19)}…`));
   }
 

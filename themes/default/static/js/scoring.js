@@ -134,6 +134,30 @@
     return bands.find((band) => totalHalves >= toHalves(band.min)) || bands[bands.length - 1];
   }
 
+  /**
+   * The notice names two results only, 优良 (≥ 85) and 不合格 (< 60): a band
+   * between a rubric's first and last (合格 in the bundled rubrics) is
+   * dudao's name. Files and documents mark it with OURS_MARK and carry
+   * bandNote, the words of src/export/mod.rs band_names_note (the Word and
+   * Excel forms); pages use editorial.js's [编者注] link instead.
+   */
+  const OURS_MARK = '※';
+  function isOurBand(rubric, bandId) {
+    const i = rubric.bands.findIndex((b) => b.id === bandId);
+    return i > 0 && i < rubric.bands.length - 1;
+  }
+  /** A band's label, with OURS_MARK when the name is dudao's. */
+  function markedBandLabel(rubric, band) {
+    return band.label + (isOurBand(rubric, band.id) ? OURS_MARK : '');
+  }
+  /** The note for OURS_MARK, or '' when every band is one the notice names. */
+  function bandNote(rubric) {
+    const bands = rubric.bands;
+    const ours = bands.slice(1, -1).map((band, i) => `“${band.label}”（${formatPoints(toHalves(band.min))} 分至 ${formatPoints(toHalves(bands[i].min))} 分，不含 ${formatPoints(toHalves(bands[i].min))} 分）`);
+    if (ours.length === 0) return '';
+    return `${OURS_MARK} 编者注（dudao）：通知只规定两档结果：“≥ 85 分为优良”“<60 分为不合格”。${ours.join('')}是 dudao 对两者之间得分的称呼，便于填写和统计；通知对这一段没有规定名称或处理。`;
+  }
+
   /** Half points still needed to reach each band above the lowest, by band id (0 when reached). */
   function pointsNeeded(rubric, totalHalves) {
     const needed = {};
@@ -277,6 +301,10 @@
     parsePartial,
     scoreAnswer,
     bandFor,
+    OURS_MARK,
+    isOurBand,
+    markedBandLabel,
+    bandNote,
     pointsNeeded,
     evaluate,
     gaps,

@@ -552,7 +552,18 @@
 
   // ---- exports --------------------------------------------------------------
 
-  const BAND_LABELS = { excellent: '优良', pass: '合格', fail: '不合格' };
+  /**
+   * 合格 is dudao's name (the notice names 优良 and 不合格 only): marked ※ in
+   * the table, the CSV and the workbook, and BAND_NOTE says so under the
+   * chart and the table and as the last row of the CSV and of each sheet
+   * showing the mark (src/summary/output.rs BAND_NOTE, same words).
+   */
+  const BAND_LABELS = { excellent: '优良', pass: '合格※', fail: '不合格' };
+  const BAND_NOTE = '※ 编者注：通知规定 ≥85 分为优良、<60 分为不合格、存在不合格项记为不合格；“合格”是 dudao 对其间分数段的称呼，非通知用语。';
+  /** `rows` with BAND_NOTE as a last row when a cell shows the mark. */
+  function withBandNote(rows) {
+    return rows.some((row) => row.some((v) => typeof v === 'string' && v.includes('合格※'))) ? rows.concat([[BAND_NOTE]]) : rows;
+  }
   function bandLabel(inst) {
     return (BAND_LABELS[inst.band] || inst.band) + (inst.vetoed.length > 0 ? '（存在不合格项）' : '');
   }
@@ -592,7 +603,7 @@
 
   /** The institutions table as CSV: UTF-8 with BOM, CRLF, formulas defused (docs/assessment.md "CSV export"). */
   function toCsv(summary) {
-    const lines = [TABLE_COLUMNS, ...tableRows(summary)].map((row) => row.map(csvCell).join(','));
+    const lines = withBandNote([TABLE_COLUMNS, ...tableRows(summary)]).map((row) => row.map(csvCell).join(','));
     return '\uFEFF' + lines.join('\r\n') + '\r\n';
   }
 
@@ -601,12 +612,12 @@
    * writes the same cells with rust_xlsxwriter (src/summary/xlsx.rs).
    */
   function workbookSheets(summary) {
-    const sheets = [{ name: '汇总', rows: [TABLE_COLUMNS, ...tableRows(summary)] }];
+    const sheets = [{ name: '汇总', rows: withBandNote([TABLE_COLUMNS, ...tableRows(summary)]) }];
     for (const r of summary.rubrics) {
       const head = ['机构名称', '机构备案号', '日期', '得分', '结论', ...r.criteria.map((c) => `${c.id}（${c.points}分）`)];
       const rows = r.institutions.map((inst) => [inst.name, inst.filing_number, inst.date, inst.total, bandLabel(inst),
         ...inst.scores.map((s) => (s === null ? '' : s))]);
-      sheets.push({ name: r.sheet, rows: [head, ...rows] });
+      sheets.push({ name: r.sheet, rows: withBandNote([head, ...rows]) });
     }
     const lost = [['评分表', '指标', '失分合计', '失分机构数', '机构数']];
     for (const r of summary.rubrics) {
@@ -657,7 +668,7 @@
   }
 
   return {
-    FORMAT, VERSION, MAX_FILE_BYTES, BAND_KEYS, KIND_LABELS, BAND_LABELS, TABLE_COLUMNS,
+    FORMAT, VERSION, MAX_FILE_BYTES, BAND_KEYS, KIND_LABELS, BAND_LABELS, BAND_NOTE, TABLE_COLUMNS,
     readText, tooLarge, summarize, toCsv, workbookSheets, xlsxEntries, bandLabel, vetoLabel, rubricProblems, toRawShape,
   };
 });

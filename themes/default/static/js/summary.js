@@ -248,7 +248,7 @@
 
   // ---- drawing -------------------------------------------------------------
 
-  const BAND_TEXT = { excellent: '优良', pass: '合格', fail: '不合格' };
+  const BAND_TEXT = M.BAND_LABELS;
   const points = (n) => String(n);
 
   function render() {
@@ -355,7 +355,7 @@
     const pass = min('pass', 60);
     const rows = [
       ['excellent', `优良（≥${excellent} 分）`],
-      ['pass', `合格*（${pass}–${excellent - 0.5} 分）`],
+      ['pass', `合格※（${pass}–${excellent - 0.5} 分）`],
       ['fail', `不合格（<${pass} 分）`],
       ['fail-veto', '不合格（存在不合格项）'],
     ].map(([key, label]) => ({ key, label, count: r.bands[key] || 0 }));
@@ -397,7 +397,7 @@
       h('p', { class: 'summary-note' }, `${r.institutions.length} 家机构，${r.assessments} 份评估。内容校验值 `, h('code', null, r.content_hash), '。'),
       h('h3', null, '分档分布'),
       h('figure', { class: 'summary-figure' }, bandChart(r, index),
-        h('figcaption', null, '* 编者注：通知规定 ≥85 分为优良、<60 分为不合格、存在不合格项记为不合格；“合格”是 dudao 对其间分数段的称呼，非通知用语。')),
+        h('figcaption', null, M.BAND_NOTE)),
       h('h3', null, '各指标失分（热力图）'),
       h('p', { class: 'summary-note' }, '每格为该机构在该二级指标（按评分项所在行的第一个指标归类）上失去的分数；底色越深失分占该指标分值越多，数字即失分，黑白打印同样可读。'),
       h('div', { class: 'summary-scroll', tabindex: 0, role: 'region', 'aria-label': `${r.id} 各指标失分热力图` }, h('table', { class: 'summary-heat', 'data-heat': r.id },

@@ -86,7 +86,10 @@
             fact('督导日期', date || '未填'),
             fact('评分人', s.assessors && s.assessors.length ? s.assessors.join('、') : '未署名'),
             fact('总分', `${t.total ?? 0} / ${t.max ?? 100}`, { 'data-assessment-total': '' }),
-            fact('结论', (t.vetoed ? '不合格（存在不合格项）' : BANDS[t.band] || '—') + (s.complete ? '' : '（暂定）'), { 'data-assessment-band': t.band || '' }),
+            fact('结论', [t.vetoed ? '不合格（存在不合格项）' : BANDS[t.band] || '—',
+              // 合格 is dudao's name, not the notice's: marked as on every page.
+              !t.vetoed && t.band === 'pass' ? globalThis.DudaoEditorial.bandMark() : null,
+              s.complete ? '' : '（暂定）'], { 'data-assessment-band': t.band || '' }),
             fact('进度', `已评 ${t.answered ?? 0} / ${t.criteria ?? 0} 项`),
             fact('照片', `${s.photos} 张`),
             s.rectification_summary ? fact('整改', `已核验 ${s.rectification_summary.verified} / ${s.rectification_summary.items} 项`, { 'data-assessment-rectification': '' }) : null,
