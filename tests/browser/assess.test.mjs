@@ -256,6 +256,8 @@ test('a ticked veto item forces 不合格 at 100 points and the page says why', 
   assert.match(await page.textContent('.report-facts'), /存在不合格项/);
   assert.equal(await page.getAttribute('.report-facts .veto-reason .ours-mark', 'href'), '#report-veto-note');
   assert.match(await page.textContent('#report-body #report-veto-note'), /dudao 的表单和导出文件把结果记为不合格/);
+  // Every sentence of the verdict is marked: no second, unmarked 不合格 line beside the veto line.
+  assert.equal(await page.$$eval('[data-needed]', (items) => items.length), 0);
   await page.click('[data-view-link="form"]');
   await page.uncheck('[data-veto="serious-violation"]');
   assert.equal(await band(page), 'excellent');

@@ -42,7 +42,8 @@
   }
 
   function neededText(rubric, result) {
-    if (result.vetoed.length > 0) return ['存在不合格项：无论得分多少，结论均为不合格。'];
+    // The marked veto line above already gives the verdict; distances to a band would mislead.
+    if (result.vetoed.length > 0) return [];
     const labels = Object.fromEntries(rubric.bands.map((b) => [b.id, b]));
     return Object.entries(result.needed).sort((a, b) => a[1] - b[1]).reverse().map(([id, halves]) => {
       const band = labels[id];
