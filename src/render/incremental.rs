@@ -9,12 +9,19 @@
 //! Templates, static files, dudao.toml and the evidence guides are not
 //! tracked page by page: a change to any of them clears the memo (the
 //! caller calls [`PageMemo::clear`]) and every page renders.
+//!
+//! The memo, not the render output, holds a page's bytes, as one shared
+//! [`Bytes`]: a page in the output is an empty placeholder, and `dudao
+//! serve` takes the bytes from [`PageMemo::built`] into the site it serves.
+//! A page reused at ×100 is then never copied or compared again: 300 MB of
+//! copying and comparing per rebuild before (docs/benchmarks.md).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use bytes::Bytes;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
@@ -138,7 +145,9 @@ impl Parts {
 struct Page {
     key: Option<u64>,
     deps: Vec<(Dep, Option<u64>)>,
-    bytes: Vec<u8>,
+    bytes: Bytes,
+    /// Rendered by the current build, not reused from the last.
+    fresh: bool,
 }
 
 /// Pages of the last build, kept for the next (see the module docs).
@@ -198,8 +207,18 @@ impl PageMemo {
         state.last = std::mem::take(&mut state.next);
     }
 
-    /// The page at `path`, from the last build if nothing it read changed,
-    /// else rendered now by `render`.
+    /// The bytes of the page at `path` in the build under way (or the last
+    /// finished one), and whether this build rendered it (`false`: reused,
+    /// the very bytes of the last build).
+    pub fn built(&self, path: &str) -> Option<(Bytes, bool)> {
+        let state = self.lock();
+        let page = state.next.get(path).or_else(|| state.last.get(path))?;
+        Some((page.bytes.clone(), page.fresh))
+    }
+
+    /// Keeps the page at `path` from the last build if nothing it read
+    /// changed, else renders it now with `render`; its bytes are then
+    /// [`PageMemo::built`]'s.
     pub(super) fn page<E>(
         &self,
         path: &str,
@@ -207,7 +226,7 @@ impl PageMemo {
         kind: &str,
         extra: &Value,
         render: impl FnOnce() -> Result<String, E>,
-    ) -> Result<Vec<u8>, E> {
+    ) -> Result<(), E> {
         let mut hasher = DefaultHasher::new();
         (template, kind).hash(&mut hasher);
         // A context holding a value we cannot see into is never reused.
@@ -215,7 +234,7 @@ impl PageMemo {
         let parts = {
             let mut state = self.lock();
             let parts = Arc::clone(&state.parts);
-            if let Some(page) = state.last.remove(path)
+            if let Some(mut page) = state.last.remove(path)
                 && key.is_some()
                 && page.key == key
                 && page
@@ -223,14 +242,14 @@ impl PageMemo {
                     .iter()
                     .all(|(dep, was)| parts.0.get(dep).copied() == *was)
             {
-                let bytes = page.bytes.clone();
+                page.fresh = false;
                 state.next.insert(path.to_owned(), page);
-                return Ok(bytes);
+                return Ok(());
             }
             parts
         };
         let (html, deps) = recording(render);
-        let bytes = html?.into_bytes();
+        let bytes = Bytes::from(html?);
         let deps = deps
             .into_iter()
             .map(|dep| {
@@ -245,10 +264,11 @@ impl PageMemo {
             Page {
                 key,
                 deps,
-                bytes: bytes.clone(),
+                bytes,
+                fresh: true,
             },
         );
-        Ok(bytes)
+        Ok(())
     }
 }
 

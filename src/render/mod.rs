@@ -181,7 +181,11 @@ pub fn render_site<E: From<Diagnostics>>(
             let hashed: Vec<(String, String)> = match offline {
                 true => output
                     .iter()
-                    .map(|(path, bytes)| (path.clone(), offline::file_hash(bytes)))
+                    .map(|(path, bytes)| {
+                        let page = cache.and_then(|c| c.pages.built(path));
+                        let bytes = page.as_ref().map_or(&bytes[..], |(b, _)| b);
+                        (path.clone(), offline::file_hash(bytes))
+                    })
                     .collect(),
                 false => Vec::new(),
             };
@@ -282,10 +286,14 @@ impl<'a> Site<'a> {
     ) -> Result<(), Diagnostics> {
         let path = format!("{dir}index.html");
         let bytes = match self.cache {
-            // dudao serve: only the pages whose inputs changed render again.
-            Some(cache) => cache.pages.page(&path, template, page, &extra, || {
-                self.render(template, &path, page, extra.clone())
-            })?,
+            // dudao serve: only the pages whose inputs changed render again,
+            // and their bytes stay in the memo (an empty placeholder here).
+            Some(cache) => {
+                cache.pages.page(&path, template, page, &extra, || {
+                    self.render(template, &path, page, extra.clone())
+                })?;
+                Vec::new()
+            }
             None => self.render(template, &path, page, extra)?.into_bytes(),
         };
         output.insert(path, bytes);

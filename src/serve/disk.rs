@@ -38,7 +38,10 @@ impl Writer {
             changed: Condvar::new(),
         });
         let worker = Arc::clone(&shared);
-        std::thread::spawn(move || worker.run());
+        std::thread::spawn(move || {
+            yield_to_rebuilds();
+            worker.run()
+        });
         Writer(shared)
     }
 
@@ -70,6 +73,7 @@ impl Shared {
     }
 
     fn run(&self) {
+        let mut last: Option<Arc<Snapshot>> = None;
         let mut state = self.lock();
         loop {
             while state.pending.is_none() {
@@ -97,8 +101,12 @@ impl Shared {
             };
             state.writing = true;
             drop(state);
-            if let Err(e) = write(&self.dir, &snapshot) {
-                eprintln!("error: cannot write {}: {e}", self.dir.display());
+            match write(&self.dir, &snapshot, last.as_deref()) {
+                Ok(()) => last = Some(snapshot),
+                Err(e) => {
+                    last = None;
+                    eprintln!("error: cannot write {}: {e}", self.dir.display());
+                }
             }
             state = self.lock();
             state.writing = false;
@@ -107,12 +115,38 @@ impl Shared {
     }
 }
 
-fn write(dir: &Path, snapshot: &Snapshot) -> std::io::Result<()> {
+/// Writes `snapshot` to `dir`. `last`, the snapshot the folder holds, tells
+/// which files are unchanged without reading them: a rebuild shares the
+/// bytes of every file it did not change, so those are hard-linked from the
+/// folder and only the changed files are written.
+fn write(dir: &Path, snapshot: &Snapshot, last: Option<&Snapshot>) -> std::io::Result<()> {
     let mut paths: Vec<&String> = snapshot.files.keys().collect();
     paths.sort();
     let mut staging = Staging::new(dir)?;
     for path in paths {
-        staging.write(path, &snapshot.files[path])?;
+        let bytes = &snapshot.files[path];
+        match last {
+            Some(last) => {
+                let same = last
+                    .files
+                    .get(path)
+                    .is_some_and(|old| old.as_ptr() == bytes.as_ptr() && old.len() == bytes.len());
+                staging.write_known(path, bytes, same)?;
+            }
+            None => staging.write(path, bytes)?,
+        }
     }
     staging.commit().map(drop)
+}
+
+/// Lowers this thread's CPU priority (Linux's nice is per thread): the
+/// folder is a copy for later, and on a busy machine its write must not
+/// slow the next rebuild, which a reader waits for.
+fn yield_to_rebuilds() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread, no memory passed.
+    unsafe {
+        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, 10);
+    }
 }
