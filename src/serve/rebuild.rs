@@ -63,7 +63,10 @@ impl Rebuilder {
         // An author must see every edit on the next load, not a site cached
         // by the service worker.
         config.offline.enabled = false;
-        let (project, warnings) = crate::load_project(root)?;
+        crate::load::remember_parses();
+        let loaded = crate::load_project(root);
+        crate::load::forget_unused();
+        let (project, warnings) = loaded?;
         timings.lap("load");
         let mut collect = Collect {
             previous,
