@@ -133,6 +133,8 @@ pub struct Cache {
     exports: std::sync::Mutex<std::collections::HashMap<String, RubricExports>>,
     /// Every page and what it read (see [`incremental`]).
     pub pages: incremental::PageMemo,
+    /// The search index's documents, cut into terms.
+    search: crate::search::Memo,
 }
 
 /// A rubric's Office files: relative path → bytes.
@@ -356,7 +358,8 @@ pub fn root_prefix(path: &str) -> String {
 
 /// The search index the search box loads on first use (see [`crate::search`]).
 fn search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    let script = crate::search::index_script(site.project);
+    let memo = site.cache.map(|c| &c.search);
+    let script = crate::search::index_script(site.project, memo);
     output.insert(crate::search::INDEX_PATH.to_string(), script);
     Ok(())
 }
