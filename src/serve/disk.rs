@@ -150,3 +150,83 @@ fn yield_to_rebuilds() {
         libc::setpriority(libc::PRIO_PROCESS, thread, 10);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use std::os::unix::fs::MetadataExt;
+
+    fn snapshot(files: &[(&str, &Bytes)]) -> Snapshot {
+        Snapshot {
+            files: files
+                .iter()
+                .map(|(path, bytes)| (path.to_string(), (*bytes).clone()))
+                .collect(),
+            generation: 1,
+            failure: None,
+        }
+    }
+
+    fn folder(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let path = e.path().strip_prefix(dir).unwrap();
+                (path.to_string_lossy().into_owned(), fs_read(e.path()))
+            })
+            .filter(|(path, _)| path != crate::write::MANIFEST)
+            .collect();
+        files.sort();
+        files
+    }
+
+    fn fs_read(path: &Path) -> Vec<u8> {
+        std::fs::read(path).unwrap()
+    }
+
+    fn inode(path: PathBuf) -> u64 {
+        std::fs::metadata(path).unwrap().ino()
+    }
+
+    #[test]
+    fn a_rewrite_writes_the_changed_files_and_links_the_rest() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("site");
+        let (same, old, gone) = (Bytes::from("same"), Bytes::from("old"), Bytes::from("gone"));
+        let first = snapshot(&[
+            ("a/same.html", &same),
+            ("b.html", &old),
+            ("gone.html", &gone),
+        ]);
+        write(&dir, &first, None).unwrap();
+        let same_inode = inode(dir.join("a/same.html"));
+        let old_inode = inode(dir.join("b.html"));
+
+        let (new, added) = (Bytes::from("new"), Bytes::from("added"));
+        let second = snapshot(&[
+            ("a/same.html", &same),
+            ("b.html", &new),
+            ("c/added.html", &added),
+        ]);
+        write(&dir, &second, Some(&first)).unwrap();
+        let expected: Vec<(String, Vec<u8>)> = vec![
+            ("a/same.html".into(), b"same".to_vec()),
+            ("b.html".into(), b"new".to_vec()),
+            ("c/added.html".into(), b"added".to_vec()),
+        ];
+        assert_eq!(folder(&dir), expected);
+        assert_eq!(
+            inode(dir.join("a/same.html")),
+            same_inode,
+            "linked, not written"
+        );
+        assert_ne!(
+            inode(dir.join("b.html")),
+            old_inode,
+            "written anew, not in place"
+        );
+    }
+}
