@@ -126,8 +126,23 @@ impl Parts {
                 parts.insert(Dep::Catalogue(name.clone()), hash(value));
             }
         }
-        parts.insert(Dep::Catalogue(String::new()), hash(&catalogue));
-        parts.insert(Dep::Rubrics, hash(&project.rubrics));
+        // The whole catalogue is its fields; each rubric's `content_hash`
+        // covers every field of it: no second pass over either.
+        let mut fields: Vec<(&String, &u64)> = parts
+            .iter()
+            .filter_map(|(dep, hash)| match dep {
+                Dep::Catalogue(name) => Some((name, hash)),
+                _ => None,
+            })
+            .collect();
+        fields.sort();
+        parts.insert(Dep::Catalogue(String::new()), hash(&fields));
+        let rubrics: Vec<&str> = project
+            .rubrics
+            .iter()
+            .map(|r| r.content_hash.as_str())
+            .collect();
+        parts.insert(Dep::Rubrics, hash(&rubrics));
         for indicator in &project.catalogue.indicators {
             parts.insert(Dep::Indicator(indicator.number), hash(indicator));
         }
@@ -290,9 +305,21 @@ fn value_key(value: &Value, hasher: &mut DefaultHasher) -> Option<()> {
     std::mem::discriminant(&value.kind()).hash(hasher);
     match value.kind() {
         ValueKind::Map => {
-            for key in value.try_iter().ok()? {
-                value_key(&key, hasher)?;
-                value_key(&value.get_item(&key).ok()?, hasher)?;
+            // Pairs as the map holds them, not a lookup per key.
+            let pairs = value.as_object().and_then(|o| o.try_iter_pairs());
+            match pairs {
+                Some(pairs) => {
+                    for (key, item) in pairs {
+                        value_key(&key, hasher)?;
+                        value_key(&item, hasher)?;
+                    }
+                }
+                None => {
+                    for key in value.try_iter().ok()? {
+                        value_key(&key, hasher)?;
+                        value_key(&value.get_item(&key).ok()?, hasher)?;
+                    }
+                }
             }
         }
         ValueKind::Seq | ValueKind::Iterable => {
@@ -302,7 +329,12 @@ fn value_key(value: &Value, hasher: &mut DefaultHasher) -> Option<()> {
         }
         ValueKind::Plain => return None,
         ValueKind::String => (value.as_str()?, value.is_safe()).hash(hasher),
-        _ => value.to_string().hash(hasher),
+        // Integers without formatting them; 1 and 1.0 stay apart (a page
+        // prints them differently).
+        ValueKind::Number if value.is_integer() && value.as_i64().is_some() => {
+            (0u8, value.as_i64()?).hash(hasher)
+        }
+        _ => (1u8, value.to_string()).hash(hasher),
     }
     Some(())
 }
@@ -342,5 +374,26 @@ mod tests {
         assert!(key(&a).is_some());
         assert_ne!(key(&a), key(&b));
         assert_ne!(key(&context! { x => "a" }), key(&context! { x => "b" }));
+    }
+
+    #[test]
+    fn a_context_key_tells_apart_what_a_page_would_print_apart() {
+        let same = |a: &Value, b: &Value| key(a).is_some() && key(a) == key(b);
+        assert!(same(
+            &context! { n => 1, m => "x" },
+            &context! { n => 1, m => "x" }
+        ));
+        assert!(!same(&context! { n => 1 }, &context! { n => 1.0 }));
+        assert!(!same(&context! { n => 1 }, &context! { n => "1" }));
+        assert!(!same(&context! { n => 1 }, &context! { n => 2 }));
+        assert!(!same(
+            &context! { n => u64::MAX },
+            &context! { n => u64::MAX - 1 }
+        ));
+        assert!(!same(&context! { a => 1 }, &context! { b => 1 }));
+        assert!(!same(
+            &context! { s => Value::from_safe_string("<b>".into()) },
+            &context! { s => "<b>" }
+        ));
     }
 }
