@@ -223,7 +223,13 @@ fn files_added_renamed_and_deleted_rebuild_what_a_full_build_gives() {
     };
     let added = root.join("rubrics/theory-venue-copy.yaml");
     fs::write(&added, copy("theory-venue-copy")).unwrap();
-    let built = rebuild_and_compare(&mut serve, root, &[added.clone()], &site, "a rubric added");
+    let built = rebuild_and_compare(
+        &mut serve,
+        root,
+        std::slice::from_ref(&added),
+        &site,
+        "a rubric added",
+    );
     assert!(
         built
             .files
@@ -248,7 +254,13 @@ fn files_added_renamed_and_deleted_rebuild_what_a_full_build_gives() {
 
     let asset = root.join("themes/default/static/extra.txt");
     fs::write(&asset, "added").unwrap();
-    let built = rebuild_and_compare(&mut serve, root, &[asset.clone()], &site, "an asset added");
+    let built = rebuild_and_compare(
+        &mut serve,
+        root,
+        std::slice::from_ref(&asset),
+        &site,
+        "an asset added",
+    );
     assert_eq!(built.rendered, 0, "an asset no page reads renders no page");
     site = built.files;
     let moved = root.join("themes/default/static/moved.txt");
