@@ -9,25 +9,23 @@
 //! read, and so that an assessment opens on its rubric's own assess page
 //! when the site has it.
 
+use minijinja::Value;
+use minijinja::context;
 use minijinja::value::Serde;
-use minijinja::{Value, context};
 
-use super::{Output, Site};
+use super::theme::ScriptJson;
+use super::{Output, Site, json_for_script};
 use crate::diagnostic::Diagnostics;
 
 pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    // Every rubric, as the JSON the page embeds, written one rubric at a
-    // time: as a template value of every rubric it was 1.5 s of each `dudao
-    // serve` rebuild at ×100 to build and to hash (docs/benchmarks.md).
-    // Fields in the order the model declares them, as the template value
-    // gives them.
-    let json = rubrics_json(&site.project.rubrics);
+    let rubrics = &site.project.rubrics;
     site.page(
         output,
         "assessments/",
         "assessments.html",
         "assessments",
-        context! { site_rubrics => Value::from_object(super::theme::ScriptJson::new(json)) },
+        // 13 MB of JSON at ×100: serialised once, not built as template values.
+        context! { site_rubrics => Value::from_object(ScriptJson::new(json_for_script(rubrics))) },
     )?;
 
     // The assess page frame; workspace-form.js writes the stored
@@ -41,31 +39,4 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
         "assess",
         context! { rubric => Serde(&stand_in), indicators => Serde(&titles) },
     )
-}
-
-/// `rubrics` as the page's `#site-rubrics` JSON, one rubric at a time.
-fn rubrics_json(rubrics: &[crate::model::Rubric]) -> String {
-    let mut json = String::from("[");
-    for (i, rubric) in rubrics.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        json.push_str(&super::json_for_script(rubric));
-    }
-    json.push(']');
-    json
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_rubrics_json_is_what_the_template_filter_makes_of_the_rubrics() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let (project, _) = crate::load_project(root).expect("the bundled content loads");
-        let filtered =
-            super::super::theme::json_for_script_filter(Value::from(Serde(&project.rubrics)));
-        assert_eq!(rubrics_json(&project.rubrics), filtered.as_str().unwrap());
-    }
 }
