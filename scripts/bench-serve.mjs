@@ -63,5 +63,9 @@ const sorted = [...times].sort((a, b) => a - b);
 console.log(`median ${sorted[Math.floor((sorted.length - 1) / 2)].toFixed(0)} ms, min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)} over ${runs} runs`);
 console.log(log.split('\n').filter((l) => l.startsWith('built')).slice(-3).join('\n'));
 await browser.close();
+// serve finishes writing the output folder on SIGTERM: wait for it to exit
+// before removing the folder.
+const exited = new Promise((resolve) => serve.on('exit', resolve));
 serve.kill();
+await exited;
 fs.rmSync(output, { recursive: true, force: true });

@@ -112,7 +112,16 @@ pub fn build_site(
     render::render_site(&project, config, root, cache, |files| {
         files
             .iter()
-            .try_for_each(|(relative, bytes)| writer.write(relative, bytes))
+            .try_for_each(|(relative, bytes)| {
+                // With a cache, a page's bytes are the memo's (see render::incremental).
+                match cache.filter(|_| bytes.is_empty()) {
+                    Some(cache) => match cache.pages.built(relative) {
+                        Some((page, _)) => writer.write(relative, &page),
+                        None => writer.write(relative, bytes),
+                    },
+                    None => writer.write(relative, bytes),
+                }
+            })
             .map_err(BuildError::Write)
     })?;
     Ok(warnings)

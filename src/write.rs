@@ -136,6 +136,30 @@ impl SiteWriter for Staging {
     /// what changed, and creating inodes, not rendering, was a third of a
     /// bundled build on this project's ext4 machines (docs/benchmarks.md).
     fn write(&mut self, relative: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_file(relative, bytes, |old| unchanged(old, bytes))
+    }
+}
+
+impl Staging {
+    /// Writes `relative` like [`SiteWriter::write`], but hard-links it
+    /// without reading the old file when `known_same` says the site being
+    /// replaced holds these very bytes (`dudao serve` knows which files its
+    /// rebuild changed).
+    pub fn write_known(
+        &mut self,
+        relative: &str,
+        bytes: &[u8],
+        known_same: bool,
+    ) -> io::Result<()> {
+        self.write_file(relative, bytes, |_| known_same)
+    }
+
+    fn write_file(
+        &mut self,
+        relative: &str,
+        bytes: &[u8],
+        same: impl FnOnce(&Path) -> bool,
+    ) -> io::Result<()> {
         let path = self.staging.join(relative);
         if let Some(parent) = path.parent()
             && !self.made_dirs.contains(parent)
@@ -145,7 +169,7 @@ impl SiteWriter for Staging {
         }
         self.files += 1;
         if let Some(old) = self.current.as_ref().map(|dir| dir.join(relative))
-            && unchanged(&old, bytes)
+            && same(&old)
             && fs::hard_link(&old, &path).is_ok()
         {
             return Ok(());

@@ -33,20 +33,37 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) -> PathBuf {
     path
 }
 
+/// What `dudao build` makes of the project, with no cache, in memory (with
+/// the service worker off, as serve has it).
 fn full_build(root: &Path) -> Files {
-    Rebuilder::default()
-        .rebuild(root, &[], &Files::new())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .files
+    struct Memory(Files);
+    impl dudao::write::SiteWriter for Memory {
+        fn write(&mut self, relative: &str, bytes: &[u8]) -> std::io::Result<()> {
+            self.0.insert(relative.to_owned(), bytes.to_vec().into());
+            Ok(())
+        }
+    }
+    let mut config = dudao::config::Config::load(root).unwrap_or_else(|e| panic!("{e}"));
+    config.offline.enabled = false;
+    let mut site = Memory(Files::new());
+    dudao::build_site(root, &config, None, &mut site).unwrap_or_else(|e| panic!("{e:?}"));
+    site.0
+}
+
+/// The paths whose bytes differ between two sites, or that only one holds.
+fn differing(a: &Files, b: &Files) -> Vec<String> {
+    let mut differ: Vec<String> = a
+        .keys()
+        .filter(|path| a.get(*path) != b.get(*path))
+        .chain(b.keys().filter(|p| !a.contains_key(*p)))
+        .cloned()
+        .collect();
+    differ.sort();
+    differ
 }
 
 fn assert_same_site(incremental: &Files, full: &Files, what: &str) {
-    let mut differ: Vec<&String> = full
-        .keys()
-        .filter(|path| incremental.get(*path) != full.get(*path))
-        .chain(incremental.keys().filter(|p| !full.contains_key(*p)))
-        .collect();
-    differ.sort();
+    let differ = differing(full, incremental);
     assert!(
         differ.is_empty(),
         "after {what}, the incremental rebuild differs from a full build in {differ:?}"
@@ -149,10 +166,7 @@ fn an_edit_to_each_kind_of_source_rebuilds_exactly_what_a_full_build_gives() {
     ];
     for (what, file, from, to, at_most) in edits {
         let changed = edit(root, file, from, to);
-        let built = serve
-            .rebuild(root, &[changed], &site)
-            .unwrap_or_else(|e| panic!("after {what}: {e}"));
-        assert_same_site(&built.files, &full_build(root), what);
+        let built = rebuild_and_compare(&mut serve, root, &[changed], &site, what);
         assert!(
             built.rendered <= *at_most,
             "after {what}, {} of {pages} pages rendered again (at most {at_most} expected)",
@@ -171,8 +185,143 @@ fn an_edit_to_each_kind_of_source_rebuilds_exactly_what_a_full_build_gives() {
     let edited = text.replacen("\n---\n", "\n---\n（编辑测试）", 1);
     assert_ne!(text, edited, "{} has a front matter", evidence.display());
     fs::write(&evidence, edited).unwrap();
-    let built = serve.rebuild(root, &[evidence], &site).unwrap();
-    assert_same_site(&built.files, &full_build(root), "an evidence guide");
+    rebuild_and_compare(&mut serve, root, &[evidence], &site, "an evidence guide");
+}
+
+/// Rebuilds after `sources` changed, and checks the result against a full
+/// build and the list of changed paths against the two sites.
+fn rebuild_and_compare(
+    serve: &mut Rebuilder,
+    root: &Path,
+    sources: &[PathBuf],
+    site: &Files,
+    what: &str,
+) -> dudao::serve::rebuild::Built {
+    let built = serve
+        .rebuild(root, sources, site)
+        .unwrap_or_else(|e| panic!("after {what}: {e}"));
+    assert_same_site(&built.files, &full_build(root), what);
+    assert_eq!(
+        built.changed,
+        differing(site, &built.files),
+        "after {what}, the paths open pages are told changed"
+    );
+    built
+}
+
+#[test]
+fn files_added_renamed_and_deleted_rebuild_what_a_full_build_gives() {
+    let project = project();
+    let root = project.path();
+    let mut serve = Rebuilder::default();
+    let mut site = serve.rebuild(root, &[], &Files::new()).unwrap().files;
+
+    let text = fs::read_to_string(root.join("rubrics/theory-venue.yaml")).unwrap();
+    let copy = |id: &str| {
+        text.replacen("id: theory-venue", &format!("id: {id}"), 1)
+            .replacen("title: ", &format!("title: {id} "), 1)
+    };
+    let added = root.join("rubrics/theory-venue-copy.yaml");
+    fs::write(&added, copy("theory-venue-copy")).unwrap();
+    let built = rebuild_and_compare(
+        &mut serve,
+        root,
+        std::slice::from_ref(&added),
+        &site,
+        "a rubric added",
+    );
+    assert!(
+        built
+            .files
+            .contains_key("rubrics/theory-venue-copy/index.html")
+    );
+    site = built.files;
+
+    let renamed = root.join("rubrics/theory-venue-moved.yaml");
+    fs::remove_file(&added).unwrap();
+    fs::write(&renamed, copy("theory-venue-moved")).unwrap();
+    let sources = [added, renamed.clone()];
+    let built = rebuild_and_compare(&mut serve, root, &sources, &site, "a rubric renamed");
+    assert!(
+        !built
+            .files
+            .contains_key("rubrics/theory-venue-copy/index.html")
+    );
+    site = built.files;
+
+    fs::remove_file(&renamed).unwrap();
+    site = rebuild_and_compare(&mut serve, root, &[renamed], &site, "a rubric deleted").files;
+
+    let asset = root.join("themes/default/static/extra.txt");
+    fs::write(&asset, "added").unwrap();
+    let built = rebuild_and_compare(
+        &mut serve,
+        root,
+        std::slice::from_ref(&asset),
+        &site,
+        "an asset added",
+    );
+    assert_eq!(built.rendered, 0, "an asset no page reads renders no page");
+    site = built.files;
+    let moved = root.join("themes/default/static/moved.txt");
+    fs::rename(&asset, &moved).unwrap();
+    let sources = [asset, moved.clone()];
+    site = rebuild_and_compare(&mut serve, root, &sources, &site, "an asset renamed").files;
+    fs::remove_file(&moved).unwrap();
+    rebuild_and_compare(&mut serve, root, &[moved], &site, "an asset deleted");
+}
+
+#[test]
+fn a_broken_edit_to_each_kind_of_source_is_located_and_its_fix_rebuilds_right() {
+    let project = project();
+    let root = project.path();
+    let mut serve = Rebuilder::default();
+    let site = serve.rebuild(root, &[], &Files::new()).unwrap().files;
+    // (what, file, from, to)
+    let breaks: &[(&str, &str, &str, &str)] = &[
+        (
+            "an indicator",
+            "content/indicators/05.md",
+            "title: ",
+            "title: [",
+        ),
+        (
+            "a rubric",
+            "rubrics/annex-2.yaml",
+            "total: 100",
+            "total: [100",
+        ),
+        (
+            "a template",
+            "themes/default/templates/base.html",
+            "</title>",
+            "{% if %}</title>",
+        ),
+        ("dudao.toml", "dudao.toml", "title = \"", "title = \"\"\""),
+        (
+            "an evidence guide",
+            "content/evidence/annex-1/plan.md",
+            "\n---\n",
+            "\n--\n",
+        ),
+    ];
+    for (what, file, from, to) in breaks {
+        let broken = edit(root, file, from, to);
+        let errors = serve
+            .rebuild(root, std::slice::from_ref(&broken), &site)
+            .err()
+            .unwrap_or_else(|| panic!("a broken {what} fails the rebuild"));
+        assert!(
+            errors
+                .0
+                .iter()
+                .any(|d| d.file.ends_with(file) && d.line.is_some()),
+            "a broken {what}: the error names {file} and a line: {errors}"
+        );
+        edit(root, file, to, from);
+        let fixed = format!("{what} broken and fixed");
+        rebuild_and_compare(&mut serve, root, &[broken], &site, &fixed);
+    }
 }
 
 #[test]

@@ -8,6 +8,7 @@
 
 mod evidence;
 mod inside;
+mod memo;
 mod names;
 mod raw;
 mod yaml;
@@ -25,6 +26,7 @@ use yaml::position;
 pub use yaml::{YamlError, parse_yaml};
 
 pub use inside::outside_root;
+pub use memo::{forget_unused, remember_parses};
 pub use names::is_source;
 
 pub const CONTENT_DIR: &str = "content";
@@ -131,7 +133,7 @@ pub fn check_root(root: &Path) -> Option<Diagnostic> {
     ))
 }
 
-fn load_required_doc<T: DeserializeOwned>(
+fn load_required_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     root: &Path,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
@@ -150,7 +152,7 @@ fn load_required_doc<T: DeserializeOwned>(
     load_doc(root, path, diagnostics)
 }
 
-fn load_doc_dir<T: DeserializeOwned + Send>(
+fn load_doc_dir<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     root: &Path,
     dir: &Path,
     diagnostics: &mut Vec<Diagnostic>,
@@ -259,7 +261,7 @@ fn read_text(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opt
     }
 }
 
-pub fn load_doc<T: DeserializeOwned>(
+pub fn load_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     root: &Path,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
@@ -292,7 +294,7 @@ pub fn load_doc<T: DeserializeOwned>(
         }
     };
     let front_yaml = front;
-    match parse_yaml::<T>(front, 1) {
+    match memo::parse::<T>(front, 1) {
         Ok(front) => Some(Doc {
             path: rel,
             front,
@@ -308,14 +310,14 @@ pub fn load_doc<T: DeserializeOwned>(
     }
 }
 
-pub fn load_yaml_file<T: DeserializeOwned>(
+pub fn load_yaml_file<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     root: &Path,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<YamlFile<T>> {
     let text = read_text(root, path, diagnostics)?;
     let rel = relative(root, path);
-    match parse_yaml::<T>(&text, 0) {
+    match memo::parse::<T>(&text, 0) {
         Ok(value) => Some(YamlFile {
             path: rel,
             value,

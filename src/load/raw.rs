@@ -9,7 +9,7 @@ use super::Spanned;
 pub type Points = Spanned<f64>;
 pub type Id = Spanned<String>;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNotice {
     pub title: Spanned<String>,
@@ -20,7 +20,7 @@ pub struct RawNotice {
     pub consequences: RawConsequences,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConsequences {
     pub excellent: String,
@@ -29,13 +29,13 @@ pub struct RawConsequences {
     pub criminal: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawOverview {
     pub title: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
     pub number: Spanned<u32>,
@@ -44,7 +44,7 @@ pub struct RawGroup {
     pub editorial_note: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndicator {
     pub number: Spanned<u32>,
@@ -55,7 +55,7 @@ pub struct RawIndicator {
     pub editorial_note: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFootnote {
     pub number: Spanned<u32>,
@@ -71,7 +71,7 @@ pub enum RawKind {
     Derived,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRubric {
     pub id: Id,
@@ -96,7 +96,7 @@ pub struct RawRubric {
     pub editorial_notes: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStage {
     pub id: Id,
@@ -107,7 +107,7 @@ pub struct RawStage {
     pub groups: Vec<Spanned<RawRubricGroup>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRubricGroup {
     pub id: Id,
@@ -118,7 +118,7 @@ pub struct RawRubricGroup {
     pub rows: Vec<Spanned<RawRow>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRow {
     pub id: Id,
@@ -129,7 +129,7 @@ pub struct RawRow {
     pub criteria: Vec<Spanned<RawCriterion>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCriterion {
     pub id: Id,
@@ -141,14 +141,14 @@ pub struct RawCriterion {
 
 /// The words of the form's closing block, when a rubric's vocabulary is not
 /// 督导 (the violations checklist says 核实).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLabels {
     pub result: Option<String>,
     pub signatures: Option<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVeto {
     pub title: Spanned<String>,
@@ -156,7 +156,7 @@ pub struct RawVeto {
     pub items: Spanned<Vec<Spanned<RawVetoItem>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVetoItem {
     pub id: Id,
@@ -164,7 +164,7 @@ pub struct RawVetoItem {
     pub rationale: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBand {
     pub id: Id,
@@ -173,7 +173,7 @@ pub struct RawBand {
     pub consequence: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawGuide {
     pub kind: Spanned<String>,
@@ -190,7 +190,7 @@ pub struct RawGuide {
     pub requirements: Vec<Spanned<RawRequirement>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRequirement {
     pub kind: Spanned<String>,

@@ -9,12 +9,19 @@
 //! Templates, static files, dudao.toml and the evidence guides are not
 //! tracked page by page: a change to any of them clears the memo (the
 //! caller calls [`PageMemo::clear`]) and every page renders.
+//!
+//! The memo, not the render output, holds a page's bytes, as one shared
+//! [`Bytes`]: a page in the output is an empty placeholder, and `dudao
+//! serve` takes the bytes from [`PageMemo::built`] into the site it serves.
+//! A page reused at ×100 is then never copied or compared again: 300 MB of
+//! copying and comparing per rebuild before (docs/benchmarks.md).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use bytes::Bytes;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
@@ -119,8 +126,23 @@ impl Parts {
                 parts.insert(Dep::Catalogue(name.clone()), hash(value));
             }
         }
-        parts.insert(Dep::Catalogue(String::new()), hash(&catalogue));
-        parts.insert(Dep::Rubrics, hash(&project.rubrics));
+        // The whole catalogue is its fields; each rubric's `content_hash`
+        // covers every field of it: no second pass over either.
+        let mut fields: Vec<(&String, &u64)> = parts
+            .iter()
+            .filter_map(|(dep, hash)| match dep {
+                Dep::Catalogue(name) => Some((name, hash)),
+                _ => None,
+            })
+            .collect();
+        fields.sort();
+        parts.insert(Dep::Catalogue(String::new()), hash(&fields));
+        let rubrics: Vec<&str> = project
+            .rubrics
+            .iter()
+            .map(|r| r.content_hash.as_str())
+            .collect();
+        parts.insert(Dep::Rubrics, hash(&rubrics));
         for indicator in &project.catalogue.indicators {
             parts.insert(Dep::Indicator(indicator.number), hash(indicator));
         }
@@ -138,7 +160,9 @@ impl Parts {
 struct Page {
     key: Option<u64>,
     deps: Vec<(Dep, Option<u64>)>,
-    bytes: Vec<u8>,
+    bytes: Bytes,
+    /// Rendered by the current build, not reused from the last.
+    fresh: bool,
 }
 
 /// Pages of the last build, kept for the next (see the module docs).
@@ -198,8 +222,18 @@ impl PageMemo {
         state.last = std::mem::take(&mut state.next);
     }
 
-    /// The page at `path`, from the last build if nothing it read changed,
-    /// else rendered now by `render`.
+    /// The bytes of the page at `path` in the build under way (or the last
+    /// finished one), and whether this build rendered it (`false`: reused,
+    /// the very bytes of the last build).
+    pub fn built(&self, path: &str) -> Option<(Bytes, bool)> {
+        let state = self.lock();
+        let page = state.next.get(path).or_else(|| state.last.get(path))?;
+        Some((page.bytes.clone(), page.fresh))
+    }
+
+    /// Keeps the page at `path` from the last build if nothing it read
+    /// changed, else renders it now with `render`; its bytes are then
+    /// [`PageMemo::built`]'s.
     pub(super) fn page<E>(
         &self,
         path: &str,
@@ -207,7 +241,7 @@ impl PageMemo {
         kind: &str,
         extra: &Value,
         render: impl FnOnce() -> Result<String, E>,
-    ) -> Result<Vec<u8>, E> {
+    ) -> Result<(), E> {
         let mut hasher = DefaultHasher::new();
         (template, kind).hash(&mut hasher);
         // A context holding a value we cannot see into is never reused.
@@ -215,7 +249,7 @@ impl PageMemo {
         let parts = {
             let mut state = self.lock();
             let parts = Arc::clone(&state.parts);
-            if let Some(page) = state.last.remove(path)
+            if let Some(mut page) = state.last.remove(path)
                 && key.is_some()
                 && page.key == key
                 && page
@@ -223,14 +257,14 @@ impl PageMemo {
                     .iter()
                     .all(|(dep, was)| parts.0.get(dep).copied() == *was)
             {
-                let bytes = page.bytes.clone();
+                page.fresh = false;
                 state.next.insert(path.to_owned(), page);
-                return Ok(bytes);
+                return Ok(());
             }
             parts
         };
         let (html, deps) = recording(render);
-        let bytes = html?.into_bytes();
+        let bytes = Bytes::from(html?);
         let deps = deps
             .into_iter()
             .map(|dep| {
@@ -245,10 +279,11 @@ impl PageMemo {
             Page {
                 key,
                 deps,
-                bytes: bytes.clone(),
+                bytes,
+                fresh: true,
             },
         );
-        Ok(bytes)
+        Ok(())
     }
 }
 
@@ -270,9 +305,21 @@ fn value_key(value: &Value, hasher: &mut DefaultHasher) -> Option<()> {
     std::mem::discriminant(&value.kind()).hash(hasher);
     match value.kind() {
         ValueKind::Map => {
-            for key in value.try_iter().ok()? {
-                value_key(&key, hasher)?;
-                value_key(&value.get_item(&key).ok()?, hasher)?;
+            // Pairs as the map holds them, not a lookup per key.
+            let pairs = value.as_object().and_then(|o| o.try_iter_pairs());
+            match pairs {
+                Some(pairs) => {
+                    for (key, item) in pairs {
+                        value_key(&key, hasher)?;
+                        value_key(&item, hasher)?;
+                    }
+                }
+                None => {
+                    for key in value.try_iter().ok()? {
+                        value_key(&key, hasher)?;
+                        value_key(&value.get_item(&key).ok()?, hasher)?;
+                    }
+                }
             }
         }
         ValueKind::Seq | ValueKind::Iterable => {
@@ -282,7 +329,12 @@ fn value_key(value: &Value, hasher: &mut DefaultHasher) -> Option<()> {
         }
         ValueKind::Plain => return None,
         ValueKind::String => (value.as_str()?, value.is_safe()).hash(hasher),
-        _ => value.to_string().hash(hasher),
+        // Integers without formatting them; 1 and 1.0 stay apart (a page
+        // prints them differently).
+        ValueKind::Number if value.is_integer() && value.as_i64().is_some() => {
+            (0u8, value.as_i64()?).hash(hasher)
+        }
+        _ => (1u8, value.to_string()).hash(hasher),
     }
     Some(())
 }
@@ -322,5 +374,26 @@ mod tests {
         assert!(key(&a).is_some());
         assert_ne!(key(&a), key(&b));
         assert_ne!(key(&context! { x => "a" }), key(&context! { x => "b" }));
+    }
+
+    #[test]
+    fn a_context_key_tells_apart_what_a_page_would_print_apart() {
+        let same = |a: &Value, b: &Value| key(a).is_some() && key(a) == key(b);
+        assert!(same(
+            &context! { n => 1, m => "x" },
+            &context! { n => 1, m => "x" }
+        ));
+        assert!(!same(&context! { n => 1 }, &context! { n => 1.0 }));
+        assert!(!same(&context! { n => 1 }, &context! { n => "1" }));
+        assert!(!same(&context! { n => 1 }, &context! { n => 2 }));
+        assert!(!same(
+            &context! { n => u64::MAX },
+            &context! { n => u64::MAX - 1 }
+        ));
+        assert!(!same(&context! { a => 1 }, &context! { b => 1 }));
+        assert!(!same(
+            &context! { s => Value::from_safe_string("<b>".into()) },
+            &context! { s => "<b>" }
+        ));
     }
 }

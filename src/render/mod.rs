@@ -133,6 +133,8 @@ pub struct Cache {
     exports: std::sync::Mutex<std::collections::HashMap<String, RubricExports>>,
     /// Every page and what it read (see [`incremental`]).
     pub pages: incremental::PageMemo,
+    /// The search index's documents, cut into terms.
+    search: crate::search::Memo,
 }
 
 /// A rubric's Office files: relative path → bytes.
@@ -181,7 +183,11 @@ pub fn render_site<E: From<Diagnostics>>(
             let hashed: Vec<(String, String)> = match offline {
                 true => output
                     .iter()
-                    .map(|(path, bytes)| (path.clone(), offline::file_hash(bytes)))
+                    .map(|(path, bytes)| {
+                        let page = cache.and_then(|c| c.pages.built(path));
+                        let bytes = page.as_ref().map_or(&bytes[..], |(b, _)| b);
+                        (path.clone(), offline::file_hash(bytes))
+                    })
                     .collect(),
                 false => Vec::new(),
             };
@@ -282,10 +288,14 @@ impl<'a> Site<'a> {
     ) -> Result<(), Diagnostics> {
         let path = format!("{dir}index.html");
         let bytes = match self.cache {
-            // dudao serve: only the pages whose inputs changed render again.
-            Some(cache) => cache.pages.page(&path, template, page, &extra, || {
-                self.render(template, &path, page, extra.clone())
-            })?,
+            // dudao serve: only the pages whose inputs changed render again,
+            // and their bytes stay in the memo (an empty placeholder here).
+            Some(cache) => {
+                cache.pages.page(&path, template, page, &extra, || {
+                    self.render(template, &path, page, extra.clone())
+                })?;
+                Vec::new()
+            }
             None => self.render(template, &path, page, extra)?.into_bytes(),
         };
         output.insert(path, bytes);
@@ -348,7 +358,8 @@ pub fn root_prefix(path: &str) -> String {
 
 /// The search index the search box loads on first use (see [`crate::search`]).
 fn search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    let script = crate::search::index_script(site.project);
+    let memo = site.cache.map(|c| &c.search);
+    let script = crate::search::index_script(site.project, memo);
     output.insert(crate::search::INDEX_PATH.to_string(), script);
     Ok(())
 }

@@ -61,37 +61,140 @@ pub struct Index {
 /// title, body and context, and the length of each of those fields.
 type Counted = (Vec<(u32, [u32; 3])>, [usize; 3]);
 
+/// One document's distinct terms, in the order first seen, with their
+/// count in the title, body and context, and the length of each field: all
+/// of the index that depends on the document alone.
+#[derive(Clone)]
+struct DocTerms {
+    terms: Vec<(String, [u32; 3])>,
+    lengths: [usize; 3],
+}
+
+fn doc_terms(d: &Document) -> DocTerms {
+    let mut terms: Vec<(String, [u32; 3])> = Vec::new();
+    let mut slot: HashMap<String, usize> = HashMap::new();
+    let mut lengths = [0; 3];
+    let mut count = |field: usize, term: String| {
+        lengths[field] += 1;
+        let at = match slot.get(&term) {
+            Some(&at) => at,
+            None => {
+                terms.push((term.clone(), [0; 3]));
+                slot.insert(term, terms.len() - 1);
+                terms.len() - 1
+            }
+        };
+        terms[at].1[field] += 1;
+    };
+    index_terms(&d.title).into_iter().for_each(|t| count(0, t));
+    for (_, text) in &d.segments {
+        index_terms(text).into_iter().for_each(|t| count(1, t));
+    }
+    index_terms(&d.context)
+        .into_iter()
+        .for_each(|t| count(2, t));
+    DocTerms { terms, lengths }
+}
+
+/// The terms of each document of the last index, for `dudao serve`: cutting
+/// the texts into terms was most of the index's time (80 ms at ×10), and an
+/// edit changes a few documents. Keyed by the exact texts that are cut.
+#[derive(Default)]
+pub struct Memo {
+    docs: std::sync::Mutex<HashMap<u64, Vec<(DocText, DocTerms)>>>,
+}
+
+/// The texts of a document that are cut into terms.
+#[derive(PartialEq)]
+struct DocText {
+    title: String,
+    segments: Vec<String>,
+    context: String,
+}
+
+impl DocText {
+    fn of(d: &Document) -> DocText {
+        DocText {
+            title: d.title.clone(),
+            segments: d.segments.iter().map(|(_, text)| text.clone()).collect(),
+            context: d.context.clone(),
+        }
+    }
+
+    fn is(&self, d: &Document) -> bool {
+        self.title == d.title
+            && self.context == d.context
+            && self.segments.len() == d.segments.len()
+            && self
+                .segments
+                .iter()
+                .zip(&d.segments)
+                .all(|(a, (_, b))| a == b)
+    }
+
+    fn hash(d: &Document) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        d.title.hash(&mut hasher);
+        for (_, text) in &d.segments {
+            text.hash(&mut hasher);
+        }
+        d.context.hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+impl Memo {
+    /// Every document's terms, from the last index where its texts are the
+    /// same; the memo then holds exactly these documents.
+    fn terms(&self, docs: &[Document]) -> Vec<DocTerms> {
+        let mut last = std::mem::take(&mut *self.docs.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut next: HashMap<u64, Vec<(DocText, DocTerms)>> = HashMap::with_capacity(last.len());
+        let terms = docs
+            .iter()
+            .map(|d| {
+                let hash = DocText::hash(d);
+                let kept = last.get_mut(&hash).and_then(|texts| {
+                    let at = texts.iter().position(|(text, _)| text.is(d))?;
+                    Some(texts.swap_remove(at))
+                });
+                let (text, terms) = kept.unwrap_or_else(|| (DocText::of(d), doc_terms(d)));
+                let copy = terms.clone();
+                next.entry(hash).or_default().push((text, terms));
+                copy
+            })
+            .collect();
+        *self.docs.lock().unwrap_or_else(|e| e.into_inner()) = next;
+        terms
+    }
+}
+
 /// Builds the index: BM25F over title, body and context, so a word in a
 /// title counts three times one in the body, and long bodies (the notice)
 /// do not win on length alone.
 pub fn build_index(project: &Project) -> Index {
+    build_index_with(project, None)
+}
+
+/// [`build_index`], cutting only the documents `memo` has not seen.
+pub fn build_index_with(project: &Project, memo: Option<&Memo>) -> Index {
     let docs = documents(project);
-    // Each document's terms are counted per field as soon as they are cut,
-    // under a number per distinct term: holding every occurrence as its own
+    let doc_terms = match memo {
+        Some(memo) => memo.terms(&docs),
+        None => docs.iter().map(doc_terms).collect(),
+    };
+    // Terms are numbered as first seen: holding every occurrence as its own
     // `String` until the averages are known was 150 MB at ×100.
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut counted: Vec<Counted> = Vec::with_capacity(docs.len());
-    for d in &docs {
-        let mut counts: Vec<(u32, [u32; 3])> = Vec::new();
-        let mut slot: HashMap<u32, usize> = HashMap::new();
-        let mut lengths = [0; 3];
-        let mut count = |field: usize, term: String| {
-            lengths[field] += 1;
-            let next = ids.len() as u32;
-            let id = *ids.entry(term).or_insert(next);
-            let at = *slot.entry(id).or_insert_with(|| {
-                counts.push((id, [0; 3]));
-                counts.len() - 1
-            });
-            counts[at].1[field] += 1;
-        };
-        index_terms(&d.title).into_iter().for_each(|t| count(0, t));
-        for (_, text) in &d.segments {
-            index_terms(text).into_iter().for_each(|t| count(1, t));
-        }
-        index_terms(&d.context)
+    for DocTerms { terms, lengths } in doc_terms {
+        let counts = terms
             .into_iter()
-            .for_each(|t| count(2, t));
+            .map(|(term, per_field)| {
+                let next = ids.len() as u32;
+                (*ids.entry(term).or_insert(next), per_field)
+            })
+            .collect();
         counted.push((counts, lengths));
     }
     let boosts = [TITLE_BOOST, BODY_BOOST, CONTEXT_BOOST];
@@ -152,10 +255,12 @@ pub fn build_index(project: &Project) -> Index {
     }
 }
 
-/// The index as the classic script the search box injects.
-pub fn index_script(project: &Project) -> Vec<u8> {
+/// The index as the classic script the search box injects; `memo` (in
+/// `dudao serve`) keeps the documents' terms for the next time.
+pub fn index_script(project: &Project, memo: Option<&Memo>) -> Vec<u8> {
     let mut script = b"window.DUDAO_SEARCH_INDEX=".to_vec();
-    serde_json::to_writer(&mut script, &build_index(project)).expect("the index always serialises");
+    serde_json::to_writer(&mut script, &build_index_with(project, memo))
+        .expect("the index always serialises");
     script.extend_from_slice(b";\n");
     script
 }
@@ -171,10 +276,31 @@ mod tests {
     }
 
     #[test]
+    fn an_index_from_the_memo_is_the_index_made_afresh() {
+        let mut project = bundled_project();
+        let memo = Memo::default();
+        for edit in 0..3 {
+            assert_eq!(
+                index_script(&project, Some(&memo)),
+                index_script(&project, None),
+                "after {edit} edits"
+            );
+            let indicator = &mut project.catalogue.indicators[edit];
+            indicator.explanation.push_str("考评员题库管理系统");
+            indicator.title.push('改');
+        }
+        project.rubrics.pop();
+        assert_eq!(
+            index_script(&project, Some(&memo)),
+            index_script(&project, None)
+        );
+    }
+
+    #[test]
     fn the_index_script_is_deterministic_and_sets_one_global() {
         let project = bundled_project();
-        let first = index_script(&project);
-        assert_eq!(first, index_script(&project));
+        let first = index_script(&project, None);
+        assert_eq!(first, index_script(&project, None));
         let text = String::from_utf8(first).unwrap();
         let json = text
             .strip_prefix("window.DUDAO_SEARCH_INDEX=")

@@ -38,7 +38,10 @@ impl Writer {
             changed: Condvar::new(),
         });
         let worker = Arc::clone(&shared);
-        std::thread::spawn(move || worker.run());
+        std::thread::spawn(move || {
+            yield_to_rebuilds();
+            worker.run()
+        });
         Writer(shared)
     }
 
@@ -70,6 +73,7 @@ impl Shared {
     }
 
     fn run(&self) {
+        let mut last: Option<Arc<Snapshot>> = None;
         let mut state = self.lock();
         loop {
             while state.pending.is_none() {
@@ -97,8 +101,12 @@ impl Shared {
             };
             state.writing = true;
             drop(state);
-            if let Err(e) = write(&self.dir, &snapshot) {
-                eprintln!("error: cannot write {}: {e}", self.dir.display());
+            match write(&self.dir, &snapshot, last.as_deref()) {
+                Ok(()) => last = Some(snapshot),
+                Err(e) => {
+                    last = None;
+                    eprintln!("error: cannot write {}: {e}", self.dir.display());
+                }
             }
             state = self.lock();
             state.writing = false;
@@ -107,12 +115,118 @@ impl Shared {
     }
 }
 
-fn write(dir: &Path, snapshot: &Snapshot) -> std::io::Result<()> {
+/// Writes `snapshot` to `dir`. `last`, the snapshot the folder holds, tells
+/// which files are unchanged without reading them: a rebuild shares the
+/// bytes of every file it did not change, so those are hard-linked from the
+/// folder and only the changed files are written.
+fn write(dir: &Path, snapshot: &Snapshot, last: Option<&Snapshot>) -> std::io::Result<()> {
     let mut paths: Vec<&String> = snapshot.files.keys().collect();
     paths.sort();
     let mut staging = Staging::new(dir)?;
     for path in paths {
-        staging.write(path, &snapshot.files[path])?;
+        let bytes = &snapshot.files[path];
+        match last {
+            Some(last) => {
+                let same = last
+                    .files
+                    .get(path)
+                    .is_some_and(|old| old.as_ptr() == bytes.as_ptr() && old.len() == bytes.len());
+                staging.write_known(path, bytes, same)?;
+            }
+            None => staging.write(path, bytes)?,
+        }
     }
     staging.commit().map(drop)
+}
+
+/// Lowers this thread's CPU priority (Linux's nice is per thread): the
+/// folder is a copy for later, and on a busy machine its write must not
+/// slow the next rebuild, which a reader waits for.
+fn yield_to_rebuilds() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread, no memory passed.
+    unsafe {
+        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, 10);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use std::os::unix::fs::MetadataExt;
+
+    fn snapshot(files: &[(&str, &Bytes)]) -> Snapshot {
+        Snapshot {
+            files: files
+                .iter()
+                .map(|(path, bytes)| (path.to_string(), (*bytes).clone()))
+                .collect(),
+            generation: 1,
+            failure: None,
+        }
+    }
+
+    fn folder(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let path = e.path().strip_prefix(dir).unwrap();
+                (path.to_string_lossy().into_owned(), fs_read(e.path()))
+            })
+            .filter(|(path, _)| path != crate::write::MANIFEST)
+            .collect();
+        files.sort();
+        files
+    }
+
+    fn fs_read(path: &Path) -> Vec<u8> {
+        std::fs::read(path).unwrap()
+    }
+
+    fn inode(path: PathBuf) -> u64 {
+        std::fs::metadata(path).unwrap().ino()
+    }
+
+    #[test]
+    fn a_rewrite_writes_the_changed_files_and_links_the_rest() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("site");
+        let (same, old, gone) = (Bytes::from("same"), Bytes::from("old"), Bytes::from("gone"));
+        let first = snapshot(&[
+            ("a/same.html", &same),
+            ("b.html", &old),
+            ("gone.html", &gone),
+        ]);
+        write(&dir, &first, None).unwrap();
+        let same_inode = inode(dir.join("a/same.html"));
+        let old_inode = inode(dir.join("b.html"));
+
+        let (new, added) = (Bytes::from("new"), Bytes::from("added"));
+        let second = snapshot(&[
+            ("a/same.html", &same),
+            ("b.html", &new),
+            ("c/added.html", &added),
+        ]);
+        write(&dir, &second, Some(&first)).unwrap();
+        let expected: Vec<(String, Vec<u8>)> = vec![
+            ("a/same.html".into(), b"same".to_vec()),
+            ("b.html".into(), b"new".to_vec()),
+            ("c/added.html".into(), b"added".to_vec()),
+        ];
+        assert_eq!(folder(&dir), expected);
+        assert_eq!(
+            inode(dir.join("a/same.html")),
+            same_inode,
+            "linked, not written"
+        );
+        assert_ne!(
+            inode(dir.join("b.html")),
+            old_inode,
+            "written anew, not in place"
+        );
+    }
 }

@@ -238,6 +238,8 @@ fn rebuild_once(
             );
             let (files, changed) = (built.files.len(), built.changed.len());
             let (rendered, reused) = (built.rendered, built.reused);
+            let timings = built.timings.to_string();
+            let published = Instant::now();
             live.publish(
                 Snapshot {
                     files: built.files,
@@ -249,8 +251,9 @@ fn rebuild_once(
             // scripts/bench reads this line.
             eprintln!(
                 "built {files} files ({changed} changed; {rendered} pages rendered, \
-                 {reused} reused) in {} ms",
-                started.elapsed().as_millis()
+                 {reused} reused) in {} ms ({timings}, publish {})",
+                started.elapsed().as_millis(),
+                published.elapsed().as_millis()
             );
             if let Some(disk) = disk {
                 disk.write(live.snapshot());

@@ -25,6 +25,7 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     pub rendered: usize,
     pub reused: usize,
+    pub timings: Timings,
 }
 
 impl Rebuilder {
@@ -40,6 +41,8 @@ impl Rebuilder {
         sources: &[PathBuf],
         previous: &Files,
     ) -> Result<Built, Diagnostics> {
+        let mut timings = Timings::default();
+        timings.lap("start");
         let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let untracked = |path: &PathBuf| {
             let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
@@ -60,25 +63,26 @@ impl Rebuilder {
         // An author must see every edit on the next load, not a site cached
         // by the service worker.
         config.offline.enabled = false;
-        let mut collect = Collect(Files::with_capacity(previous.len()));
-        let warnings = match crate::build_site(root, &config, Some(&self.cache), &mut collect) {
-            Ok(warnings) => warnings,
-            Err(crate::BuildError::Invalid(errors)) => return Err(errors),
-            Err(crate::BuildError::Write(e)) => {
-                return Err(Diagnostics(vec![Diagnostic::error(
-                    ".",
-                    None,
-                    e.to_string(),
-                )]));
-            }
+        crate::load::remember_parses();
+        let loaded = crate::load_project(root);
+        crate::load::forget_unused();
+        let (project, warnings) = loaded?;
+        timings.lap("load");
+        let mut collect = Collect {
+            previous,
+            memo: &self.cache.pages,
+            files: Files::with_capacity(previous.len()),
+            changed: Vec::new(),
         };
-        let files = collect.0;
-        let mut changed: Vec<String> = files
-            .iter()
-            .filter(|(path, bytes)| previous.get(*path) != Some(bytes))
-            .map(|(path, _)| path.clone())
-            .chain(previous.keys().filter(|p| !files.contains_key(*p)).cloned())
-            .collect();
+        crate::render::render_site(&project, &config, root, Some(&self.cache), |output| {
+            collect.add(output);
+            Ok::<_, Diagnostics>(())
+        })?;
+        timings.lap("render");
+        let Collect {
+            files, mut changed, ..
+        } = collect;
+        changed.extend(previous.keys().filter(|p| !files.contains_key(*p)).cloned());
         changed.sort();
         let (rendered, reused) = self.cache.pages.last_counts();
         Ok(Built {
@@ -87,17 +91,72 @@ impl Rebuilder {
             warnings,
             rendered,
             reused,
+            timings,
         })
     }
 }
 
-/// A [`crate::write::SiteWriter`] that keeps the site in memory.
-struct Collect(Files);
+/// How long each stage of a rebuild took, for serve's log line.
+#[derive(Default)]
+pub struct Timings {
+    stages: Vec<(&'static str, std::time::Duration)>,
+    lap: Option<std::time::Instant>,
+}
 
-impl crate::write::SiteWriter for Collect {
-    fn write(&mut self, relative: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.0
-            .insert(relative.to_owned(), Bytes::copy_from_slice(bytes));
-        Ok(())
+impl Timings {
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        let since = self.lap.replace(now);
+        if let Some(since) = since {
+            self.stages.push((stage, now - since));
+        }
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let stages: Vec<String> = self
+            .stages
+            .iter()
+            .map(|(stage, took)| format!("{stage} {}", took.as_millis()))
+            .collect();
+        write!(f, "{}", stages.join(", "))
+    }
+}
+
+/// The served site, gathered from the render output as it comes: a page's
+/// bytes are the memo's, shared; any other file keeps the previous build's
+/// bytes when it has not changed. Only what this build rendered or made
+/// anew is compared, and only what differs is new memory.
+struct Collect<'a> {
+    previous: &'a Files,
+    memo: &'a crate::render::incremental::PageMemo,
+    files: Files,
+    changed: Vec<String>,
+}
+
+impl Collect<'_> {
+    fn add(&mut self, output: crate::render::Output) {
+        for (path, bytes) in output {
+            let before = self.previous.get(&path);
+            let page = bytes.is_empty().then(|| self.memo.built(&path)).flatten();
+            let (bytes, same) = match page {
+                Some((page, fresh)) => {
+                    let same = before.is_some_and(|b| {
+                        (!fresh && b.as_ptr() == page.as_ptr() && b.len() == page.len())
+                            || *b == page
+                    });
+                    (page, same)
+                }
+                None => match before {
+                    Some(b) if *b == bytes[..] => (b.clone(), true),
+                    _ => (Bytes::from(bytes), false),
+                },
+            };
+            if !same {
+                self.changed.push(path.clone());
+            }
+            self.files.insert(path, bytes);
+        }
     }
 }
