@@ -9,10 +9,12 @@
 //! read, and so that an assessment opens on its rubric's own assess page
 //! when the site has it.
 
+use minijinja::Value;
 use minijinja::context;
 use minijinja::value::Serde;
 
-use super::{Output, Site};
+use super::theme::ScriptJson;
+use super::{Output, Site, json_for_script};
 use crate::diagnostic::Diagnostics;
 
 pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
@@ -22,7 +24,8 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
         "assessments/",
         "assessments.html",
         "assessments",
-        context! { site_rubrics => Serde(rubrics) },
+        // 13 MB of JSON at ×100: serialised once, not built as template values.
+        context! { site_rubrics => Value::from_object(ScriptJson::new(json_for_script(rubrics))) },
     )?;
 
     // The assess page frame; workspace-form.js writes the stored
