@@ -109,17 +109,13 @@ pub fn build_site(
     writer: &mut impl write::SiteWriter,
 ) -> Result<Vec<Diagnostic>, BuildError> {
     let (project, warnings) = load_project(root)?;
-    render::render_site(
-        &std::sync::Arc::new(project),
-        config,
-        root,
-        cache,
-        |files| {
-            files
-                .iter()
-                .try_for_each(|(relative, bytes)| writer.write(relative, bytes))
-                .map_err(BuildError::Write)
-        },
-    )?;
+    // Shared with the template environment, which cannot borrow it.
+    let project = std::sync::Arc::new(project);
+    render::render_site(&project, config, root, cache, |files| {
+        files
+            .iter()
+            .try_for_each(|(relative, bytes)| writer.write(relative, bytes))
+            .map_err(BuildError::Write)
+    })?;
     Ok(warnings)
 }
