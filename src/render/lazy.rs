@@ -29,7 +29,7 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    pub fn new(project: &Arc<Project>) -> Value {
+    pub fn value(project: &Arc<Project>) -> Value {
         let catalogue = &project.catalogue;
         Value::from_object(Catalogue {
             notice: Value::from(Serde(&catalogue.notice)),

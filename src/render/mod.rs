@@ -227,7 +227,7 @@ impl<'a> Site<'a> {
             Value::from_safe_string(markdown::to_html(source, &footnotes))
         });
         env.add_filter("json_for_script", theme::json_for_script_filter);
-        let catalogue = incremental::Tracked::catalogue(lazy::Catalogue::new(project));
+        let catalogue = incremental::Tracked::catalogue(lazy::Catalogue::value(project));
         let indicator = lazy::indicator_function(project);
         env.add_function("indicator", move |number: u32| {
             incremental::record(incremental::Dep::Indicator(number));
