@@ -42,6 +42,7 @@ fn main() {
         let started = Instant::now();
         let config = Config::load(&root).unwrap_or_else(|e| panic!("{e}"));
         let (project, _) = dudao::load_project(&root).unwrap_or_else(|e| panic!("{e}"));
+        let project = std::sync::Arc::new(project);
         record(0, "load + validate", started.elapsed());
 
         let started = Instant::now();

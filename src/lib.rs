@@ -109,6 +109,8 @@ pub fn build_site(
     writer: &mut impl write::SiteWriter,
 ) -> Result<Vec<Diagnostic>, BuildError> {
     let (project, warnings) = load_project(root)?;
+    // Shared with the template environment, which cannot borrow it.
+    let project = std::sync::Arc::new(project);
     render::render_site(&project, config, root, cache, |files| {
         files
             .iter()

@@ -332,13 +332,18 @@ impl Project {
     }
 }
 
+/// Validation sorts the indicators and groups by their (unique) numbers, so
+/// a lookup is a binary search: a scan made the pages that look up every
+/// indicator grow with its square (docs/benchmarks.md, ×1000).
 impl Catalogue {
     pub fn indicator(&self, number: u32) -> Option<&Indicator> {
-        self.indicators.iter().find(|i| i.number == number)
+        let at = self.indicators.binary_search_by_key(&number, |i| i.number);
+        at.ok().map(|at| &self.indicators[at])
     }
 
     pub fn group(&self, number: u32) -> Option<&Group> {
-        self.groups.iter().find(|g| g.number == number)
+        let at = self.groups.binary_search_by_key(&number, |g| g.number);
+        at.ok().map(|at| &self.groups[at])
     }
 }
 

@@ -12,100 +12,47 @@ use serde::Serialize;
 
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
-use crate::model::{Evidence, Guide, Project, Rubric};
+use crate::model::{Guide, Project, Rubric};
 
 /// Makes the guides reachable from every template, so a page shows the
 /// guide of what it already has in hand without its Rust code changing.
 ///
 /// Each guide becomes a template value only when a page asks for it:
 /// converting all of them up front held 53 MB of template values through
-/// the whole build at ×100. The functions outlive `project` (the
-/// environment is `'static`), so they keep their own copy of the guides,
-/// in which a derived rubric's inherited guide shares its base's.
-pub fn register_functions(env: &mut Environment<'static>, project: &Project) {
-    let guides = Arc::new(Guides::from(&project.evidence));
-    let shared = Arc::clone(&guides);
+/// the whole build at ×100. The functions outlive any borrow (the
+/// environment is `'static`), so they share the project (docs/benchmarks.md:
+/// their own copy of the guides was 9 MB at ×100).
+pub fn register_functions(env: &mut Environment<'static>, project: &Arc<Project>) {
+    let shared = Arc::clone(project);
     env.add_function("indicator_guide", move |number: u32| {
         shared
+            .evidence
             .indicators
             .get(&number)
-            .map(|g| Value::from(Serde(&**g)))
+            .map(|g| Value::from(Serde(g)))
             .unwrap_or_default()
     });
-    let shared = Arc::clone(&guides);
+    let shared = Arc::clone(project);
     env.add_function("criterion_guide", move |rubric: &str, criterion: &str| {
         shared
-            .criterion(rubric, criterion)
-            .map(|g| Value::from(Serde(&g)))
+            .evidence
+            .criteria
+            .get(rubric)
+            .and_then(|guides| guides.get(criterion))
+            .map(|g| Value::from(Serde(g)))
             .unwrap_or_default()
     });
+    let shared = Arc::clone(project);
     let rubric_ids: BTreeSet<String> = project.rubrics.iter().map(|r| r.id.clone()).collect();
+    let none = BTreeMap::new();
     env.add_function("rubric_evidence", move |rubric: &str| {
         if rubric_ids.contains(rubric) {
-            let criteria: BTreeMap<String, Guide> = guides
-                .criteria
-                .range((rubric.to_owned(), String::new())..)
-                .take_while(|((r, _), _)| r == rubric)
-                .filter_map(|((_, c), _)| Some((c.clone(), guides.criterion(rubric, c)?)))
-                .collect();
-            Value::from(Serde(assess_evidence(&criteria)))
+            let criteria = shared.evidence.criteria.get(rubric).unwrap_or(&none);
+            Value::from(Serde(assess_evidence(criteria)))
         } else {
             Value::default()
         }
     });
-}
-
-/// The template functions' copy of the guides.
-struct Guides {
-    indicators: BTreeMap<u32, Arc<Guide>>,
-    /// (rubric, criterion) → the guide without `inherited_from`, and the
-    /// rubric it is inherited from.
-    criteria: BTreeMap<(String, String), (Arc<Guide>, Option<String>)>,
-}
-
-impl Guides {
-    fn from(evidence: &Evidence) -> Self {
-        let mut criteria: BTreeMap<(String, String), (Arc<Guide>, Option<String>)> =
-            BTreeMap::new();
-        for (rubric, guides) in &evidence.criteria {
-            for (criterion, guide) in guides {
-                let own = Guide {
-                    inherited_from: None,
-                    ..guide.clone()
-                };
-                let base = guide
-                    .inherited_from
-                    .as_ref()
-                    .and_then(|base| criteria.get(&(base.clone(), criterion.clone())))
-                    .filter(|(base, _)| **base == own)
-                    .map(|(base, _)| Arc::clone(base));
-                let shared = base.unwrap_or_else(|| Arc::new(own));
-                criteria.insert(
-                    (rubric.clone(), criterion.clone()),
-                    (shared, guide.inherited_from.clone()),
-                );
-            }
-        }
-        Guides {
-            indicators: evidence
-                .indicators
-                .iter()
-                .map(|(n, g)| (*n, Arc::new(g.clone())))
-                .collect(),
-            criteria,
-        }
-    }
-
-    /// The guide as the model has it, `inherited_from` included.
-    fn criterion(&self, rubric: &str, criterion: &str) -> Option<Guide> {
-        let (guide, inherited_from) = self
-            .criteria
-            .get(&(rubric.to_owned(), criterion.to_owned()))?;
-        Some(Guide {
-            inherited_from: inherited_from.clone(),
-            ..(**guide).clone()
-        })
-    }
 }
 
 /// What the gap report shows under a lost criterion: criterion id → the

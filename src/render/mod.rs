@@ -17,6 +17,7 @@ mod evidence;
 mod home;
 pub mod incremental;
 mod indicators;
+mod lazy;
 pub mod markdown;
 pub mod offline;
 mod outcome;
@@ -29,6 +30,7 @@ mod workspace;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
@@ -111,7 +113,7 @@ impl Family {
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'";
 
 /// Everything a page family needs: the model, the settings, the template
-/// environment and the model already converted to template values.
+/// environment, and the template values that borrow the model.
 pub struct Site<'a> {
     pub project: &'a Project,
     pub config: &'a Config,
@@ -146,7 +148,7 @@ type RubricExports = Vec<(String, Vec<u8>)>;
 /// before it have rendered: only a few families' files are in memory at
 /// once, never the whole site.
 pub fn render_site<E: From<Diagnostics>>(
-    project: &Project,
+    project: &Arc<Project>,
     config: &Config,
     root: &Path,
     cache: Option<&Cache>,
@@ -209,7 +211,13 @@ pub fn render_site<E: From<Diagnostics>>(
 }
 
 impl<'a> Site<'a> {
-    pub fn new(project: &'a Project, config: &'a Config, root: &Path) -> Result<Self, Diagnostics> {
+    /// `project` is shared with the template environment, which is
+    /// `'static` and so cannot borrow it.
+    pub fn new(
+        project: &'a Arc<Project>,
+        config: &'a Config,
+        root: &Path,
+    ) -> Result<Self, Diagnostics> {
         let theme = Theme::new(root, &config.theme)?;
         let mut env = theme.environment();
         let footnotes: Vec<FootnoteMarker> = project
@@ -225,32 +233,16 @@ impl<'a> Site<'a> {
             Value::from_safe_string(markdown::to_html(source, &footnotes))
         });
         env.add_filter("json_for_script", theme::json_for_script_filter);
-        let catalogue = incremental::Tracked::catalogue(Value::from(Serde(&project.catalogue)));
-        let by_number: BTreeMap<String, Value> = project
-            .catalogue
-            .indicators
-            .iter()
-            .map(|i| (i.number.to_string(), Value::from(Serde(i))))
-            .collect();
-        let by_number = Value::from(by_number);
+        let catalogue = incremental::Tracked::catalogue(lazy::Catalogue::value(project));
+        let indicator = lazy::indicator_function(project);
         env.add_function("indicator", move |number: u32| {
             incremental::record(incremental::Dep::Indicator(number));
-            by_number
-                .get_item(&Value::from(number.to_string()))
-                .unwrap_or_default()
+            indicator(number)
         });
-        let groups: BTreeMap<String, Value> = project
-            .catalogue
-            .groups
-            .iter()
-            .map(|g| (g.number.to_string(), Value::from(Serde(g))))
-            .collect();
-        let groups = Value::from(groups);
+        let group = lazy::group_function(project);
         env.add_function("group", move |number: u32| {
             incremental::record(incremental::Dep::Group(number));
-            groups
-                .get_item(&Value::from(number.to_string()))
-                .unwrap_or_default()
+            group(number)
         });
         let rubric_titles: BTreeMap<String, String> = project
             .rubrics
@@ -269,7 +261,7 @@ impl<'a> Site<'a> {
             theme,
             env,
             catalogue,
-            rubrics: Value::from_object(RubricList(project.rubrics.clone())),
+            rubrics: Value::from_object(lazy::Rubrics(Arc::clone(project))),
             site: Value::from(Serde(config)),
             cache: None,
         })
@@ -325,29 +317,6 @@ impl<'a> Site<'a> {
             .get_template(template)
             .and_then(|t| t.render(context))
             .map_err(|e| Diagnostics(vec![self.theme.diagnostic(path, &e)]))
-    }
-}
-
-/// The `rubrics` every template sees, a list whose items become template
-/// values only when a template reads them: converting every rubric up front
-/// held 28 MB through the whole build at ×100 (docs/benchmarks.md). The
-/// environment is `'static`, so it keeps a plain copy of the rubrics.
-#[derive(Debug)]
-struct RubricList(Vec<Rubric>);
-
-impl minijinja::value::Object for RubricList {
-    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
-        minijinja::value::ObjectRepr::Seq
-    }
-
-    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
-        incremental::record(incremental::Dep::Rubrics);
-        self.0.get(key.as_usize()?).map(|r| Value::from(Serde(r)))
-    }
-
-    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
-        incremental::record(incremental::Dep::Rubrics);
-        minijinja::value::Enumerator::Seq(self.0.len())
     }
 }
 

@@ -6,7 +6,6 @@
 //! an unchanged build writes a byte-identical worker. docs/site.md.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use sha2::{Digest, Sha256};
 
@@ -22,6 +21,7 @@ pub const WORKER_SOURCE: &str = "sw.js";
 const MANIFEST_MARKER: &str = "// dudao:manifest";
 /// The site's accent colour (site.css `--accent`): theme colour and icon.
 pub const THEME_COLOUR: &str = "#0b5cad";
+#[cfg(test)]
 const ACCENT: [u8; 3] = [0x0b, 0x5c, 0xad];
 
 /// The first 16 hex digits of the SHA-256 of `bytes`: enough to tell two
@@ -67,8 +67,8 @@ pub fn render_app(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     json.push(b'\n');
     output.insert(MANIFEST_PATH.to_string(), json);
     output.insert("static/icons/icon.svg".to_string(), icon_svg().into_bytes());
-    for size in [192, 512] {
-        output.insert(format!("static/icons/icon-{size}.png"), icon_png(size));
+    for (size, png) in ICON_PNGS {
+        output.insert(format!("static/icons/icon-{size}.png"), png.to_vec());
     }
     Ok(())
 }
@@ -140,7 +140,16 @@ fn icon_svg() -> String {
     )
 }
 
+/// The PNG icons, drawn by [`icon_png`] once and kept: drawing and
+/// compressing them was 12 % of a bundled build's instructions
+/// (docs/benchmarks.md). A test checks they are still what it draws.
+const ICON_PNGS: [(u32, &[u8]); 2] = [
+    (192, include_bytes!("icons/icon-192.png")),
+    (512, include_bytes!("icons/icon-512.png")),
+];
+
 /// The SVG's shapes drawn pixel by pixel (the build has no rasteriser).
+#[cfg(test)]
 fn icon_pixel(u: f64, v: f64) -> [u8; 3] {
     let tick = [(0.36, 0.52), (0.46, 0.62), (0.64, 0.40)];
     let near_tick = tick
@@ -158,6 +167,7 @@ fn icon_pixel(u: f64, v: f64) -> [u8; 3] {
     }
 }
 
+#[cfg(test)]
 fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
@@ -165,6 +175,7 @@ fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 /// A `size`×`size` RGB PNG of the icon.
+#[cfg(test)]
 fn icon_png(size: u32) -> Vec<u8> {
     let mut raw = Vec::with_capacity((size * (size * 3 + 1)) as usize);
     for y in 0..size {
@@ -174,6 +185,7 @@ fn icon_png(size: u32) -> Vec<u8> {
             raw.extend_from_slice(&icon_pixel(at(x), at(y)));
         }
     }
+    use std::io::Write;
     let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(&raw).expect("writing to memory");
     let data = encoder.finish().expect("writing to memory");
@@ -193,6 +205,7 @@ fn icon_png(size: u32) -> Vec<u8> {
     png
 }
 
+#[cfg(test)]
 fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = 0xffff_ffffu32;
     for &b in bytes {
@@ -224,5 +237,16 @@ mod tests {
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         assert_eq!(&png[16..24], &[0, 0, 0, 192, 0, 0, 0, 192]);
         assert!(png.ends_with(&[0xae, 0x42, 0x60, 0x82]));
+    }
+
+    #[test]
+    fn the_shipped_icons_are_the_ones_the_svg_shapes_draw() {
+        for (size, png) in ICON_PNGS {
+            assert_eq!(
+                png,
+                icon_png(size),
+                "icon-{size}.png: redraw it with icon_png({size})"
+            );
+        }
     }
 }

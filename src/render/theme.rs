@@ -220,19 +220,47 @@ fn error_text(error: &minijinja::Error) -> String {
 /// type="application/json">`: no `</script>`, `<!--` or `&` can appear, and
 /// the line separators that break older JavaScript parsers are escaped.
 pub fn json_for_script<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    let json = serde_json::to_string(value).expect("template values serialise to JSON");
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    let mut out = ScriptEscape(Vec::new());
+    serde_json::to_writer(&mut out, value).expect("template values serialise to JSON");
+    String::from_utf8(out.0).expect("serde_json writes UTF-8 and escaping keeps it so")
+}
+
+/// Escapes JSON as serde_json writes it, so the text is never held twice
+/// (the workspace and tailor pages embed 13–14 MB at ×100). serde_json
+/// writes a string's text in slices cut only at ASCII bytes, so U+2028 and
+/// U+2029 (E2 80 A8/A9) always arrive whole within one slice.
+struct ScriptEscape(Vec<u8>);
+
+impl std::io::Write for ScriptEscape {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut rest = bytes;
+        while let Some(at) = rest
+            .iter()
+            .position(|&b| matches!(b, b'<' | b'>' | b'&' | 0xE2))
+        {
+            self.0.extend_from_slice(&rest[..at]);
+            let escaped: &[u8] = match (rest[at], rest.get(at + 1..at + 3)) {
+                (b'<', _) => b"\\u003c",
+                (b'>', _) => b"\\u003e",
+                (b'&', _) => b"\\u0026",
+                (_, Some([0x80, 0xA8])) => b"\\u2028",
+                (_, Some([0x80, 0xA9])) => b"\\u2029",
+                _ => {
+                    self.0.push(0xE2);
+                    rest = &rest[at + 1..];
+                    continue;
+                }
+            };
+            self.0.extend_from_slice(escaped);
+            rest = &rest[at + if rest[at] == 0xE2 { 3 } else { 1 }..];
         }
+        self.0.extend_from_slice(rest);
+        Ok(bytes.len())
     }
-    out
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// JSON a page family has already serialised with [`json_for_script`], for
@@ -274,5 +302,12 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back["t"], "</script><!-- & \u{2028}");
+    }
+
+    #[test]
+    fn json_for_script_keeps_other_characters_that_share_the_line_separators_first_byte() {
+        // — and … begin with 0xE2 like U+2028/U+2029 and must pass unchanged.
+        let json = json_for_script(&serde_json::json!(["—…\u{2029}“", "\u{2028}"]));
+        assert_eq!(json, r#"["—…\u2029“","\u2028"]"#);
     }
 }
