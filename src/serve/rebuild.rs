@@ -67,6 +67,7 @@ impl Rebuilder {
         let loaded = crate::load_project(root);
         crate::load::forget_unused();
         let (project, warnings) = loaded?;
+        let project = std::sync::Arc::new(project);
         timings.lap("load");
         let mut collect = Collect {
             previous,
