@@ -5,8 +5,10 @@
 //! and the search index.
 
 use std::collections::BTreeMap;
+use std::ops::Deref;
+use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use super::{Kind, Project};
 
@@ -23,8 +25,22 @@ pub struct Evidence {
 }
 
 /// What an institution should have ready for one indicator or criterion.
+///
+/// A derived rubric reuses its base rubric's guides: the text sits behind
+/// an `Arc`, so the model holds each guide once however many rubrics share
+/// it (copies were 21 MB at ×100, docs/benchmarks.md). Reads go through
+/// `Deref` to [`GuideText`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Guide {
+    #[serde(flatten, serialize_with = "serialize_shared")]
+    pub text: Arc<GuideText>,
+    /// Set when a derived rubric reuses its base rubric's guide.
+    pub inherited_from: Option<String>,
+}
+
+/// A guide as its file states it.
+#[derive(Debug, PartialEq, Serialize)]
+pub struct GuideText {
     /// Always `guidance`: dudao's text, never official.
     pub kind: String,
     #[serde(flatten)]
@@ -39,8 +55,34 @@ pub struct Guide {
     pub requirements: Vec<Requirement>,
     /// Further guidance, Markdown; may be empty.
     pub notes: String,
-    /// Set when a derived rubric reuses its base rubric's guide.
-    pub inherited_from: Option<String>,
+}
+
+impl Guide {
+    /// The guide a derived rubric inherits from `base`: the same text,
+    /// shared, not copied.
+    pub fn inherited(&self, base: &str) -> Guide {
+        Guide {
+            text: Arc::clone(&self.text),
+            inherited_from: Some(base.to_owned()),
+        }
+    }
+}
+
+impl Deref for Guide {
+    type Target = GuideText;
+
+    fn deref(&self) -> &GuideText {
+        &self.text
+    }
+}
+
+// serde's `Arc` support needs its `rc` feature, which would rebuild every
+// crate that uses serde; one line does the same here.
+fn serialize_shared<S: Serializer>(
+    text: &Arc<GuideText>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    GuideText::serialize(text, serializer)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

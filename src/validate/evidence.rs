@@ -7,10 +7,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::{self, Doc, RawGuide, RawProject, RawRubric, Spanned, YamlFile};
-use crate::model::{Evidence, Guide, GuideTarget, Requirement, RequirementKind};
+use crate::model::{Evidence, Guide, GuideTarget, GuideText, Requirement, RequirementKind};
 
 /// The only `kind` a guide may have: it says, in the data itself, that the
 /// text is dudao's guidance and not part of the notice.
@@ -395,13 +396,15 @@ fn validate_guide(
 
     let errors_after = out.iter().filter(|d| d.is_error()).count();
     (errors_after == errors_before).then(|| Guide {
-        kind: GUIDANCE.to_owned(),
-        target,
-        evidence: texts(&front.evidence),
-        checks: texts(&front.checks),
-        pitfalls: texts(&front.pitfalls),
-        requirements,
-        notes: doc.body.trim().to_owned(),
+        text: Arc::new(GuideText {
+            kind: GUIDANCE.to_owned(),
+            target,
+            evidence: texts(&front.evidence),
+            checks: texts(&front.checks),
+            pitfalls: texts(&front.pitfalls),
+            requirements,
+            notes: doc.body.trim().to_owned(),
+        }),
         inherited_from: None,
     })
 }
@@ -502,9 +505,8 @@ fn inherit_derived_guides(targets: &Targets, evidence: &mut Evidence) {
                 .criteria
                 .get(base)
                 .and_then(|c| c.get(*criterion))
-                .cloned();
-            if let (false, Some(mut guide)) = (own, inherited) {
-                guide.inherited_from = Some(base.to_owned());
+                .map(|guide| guide.inherited(base));
+            if let (false, Some(guide)) = (own, inherited) {
                 evidence
                     .criteria
                     .entry((*rubric).to_owned())
