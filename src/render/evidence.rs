@@ -80,19 +80,22 @@ fn assess_evidence(criteria: &BTreeMap<String, Guide>) -> BTreeMap<&str, GapEvid
 
 /// `rubrics/ID/evidence/`: the evidence binder, printed on A4.
 pub fn render_binder(site: &Site, rubric: &Rubric, output: &mut Output) -> Result<(), Diagnostics> {
-    let numbers: BTreeMap<&str, usize> = rubric
-        .criteria()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i + 1))
-        .collect();
-    site.page(
+    super::rubrics::rubric_page(
+        site,
         output,
         &format!("rubrics/{}/evidence/", rubric.id),
-        "evidence-binder.html",
-        "evidence-binder",
-        context! {
-            rubric => Serde(rubric),
-            numbers => Serde(&numbers),
+        ("evidence-binder.html", "evidence-binder"),
+        (rubric, None),
+        || {
+            let numbers: BTreeMap<&str, usize> = rubric
+                .criteria()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), i + 1))
+                .collect();
+            context! {
+                rubric => Serde(rubric),
+                numbers => Serde(&numbers),
+            }
         },
     )
 }

@@ -234,18 +234,15 @@ impl PageMemo {
     /// Keeps the page at `path` from the last build if nothing it read
     /// changed, else renders it now with `render`; its bytes are then
     /// [`PageMemo::built`]'s.
+    ///
+    /// `key` stands for everything the page's own context is made of (see
+    /// [`context_key`] and [`model_key`]); `None` never reuses the page.
     pub(super) fn page<E>(
         &self,
         path: &str,
-        template: &str,
-        kind: &str,
-        extra: &Value,
+        key: Option<u64>,
         render: impl FnOnce() -> Result<String, E>,
     ) -> Result<(), E> {
-        let mut hasher = DefaultHasher::new();
-        (template, kind).hash(&mut hasher);
-        // A context holding a value we cannot see into is never reused.
-        let key = value_key(extra, &mut hasher).map(|()| hasher.finish());
         let parts = {
             let mut state = self.lock();
             let parts = Arc::clone(&state.parts);
@@ -285,6 +282,29 @@ impl PageMemo {
         );
         Ok(())
     }
+}
+
+/// The key of a page rendered from `template` as `kind` with the context
+/// `extra`, made by walking the whole context: every page family can use
+/// it, but it costs a walk of the context on every build. `None` when the
+/// context holds a value we cannot see into (never reused).
+pub(super) fn context_key(template: &str, kind: &str, extra: &Value) -> Option<u64> {
+    let mut hasher = DefaultHasher::new();
+    (0u8, template, kind).hash(&mut hasher);
+    value_key(extra, &mut hasher).map(|()| hasher.finish())
+}
+
+/// The key of a page whose own context is made only of what `model`
+/// stands for: for a page family whose context is built from model values
+/// that carry their own hash (a rubric's `content_hash`), so no context is
+/// built, let alone walked, for a page that is reused. The caller must
+/// make `model` cover everything the context is built from.
+pub(super) fn model_key(template: &str, kind: &str, model: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    // Tagged apart from `context_key`'s keys.
+    (1u8, template, kind).hash(&mut hasher);
+    model.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Feeds everything `value` holds to `hasher`, or `None` if it holds a

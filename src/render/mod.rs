@@ -278,17 +278,50 @@ impl<'a> Site<'a> {
         page: &str,
         extra: Value,
     ) -> Result<(), Diagnostics> {
+        let key = self
+            .cache
+            .and_then(|_| incremental::context_key(template, page, &extra));
+        self.page_with_key(output, dir, template, page, key, || extra)
+    }
+
+    /// [`Site::page`] for a page whose own context is made only of what
+    /// `model` stands for (see [`incremental::model_key`]): under `dudao
+    /// serve` the context is built, by `extra`, only when the page renders.
+    pub fn page_keyed(
+        &self,
+        output: &mut Output,
+        dir: &str,
+        template: &str,
+        page: &str,
+        model: &impl std::hash::Hash,
+        extra: impl FnOnce() -> Value,
+    ) -> Result<(), Diagnostics> {
+        let key = self
+            .cache
+            .map(|_| incremental::model_key(template, page, model));
+        self.page_with_key(output, dir, template, page, key, extra)
+    }
+
+    fn page_with_key(
+        &self,
+        output: &mut Output,
+        dir: &str,
+        template: &str,
+        page: &str,
+        key: Option<u64>,
+        extra: impl FnOnce() -> Value,
+    ) -> Result<(), Diagnostics> {
         let path = format!("{dir}index.html");
         let bytes = match self.cache {
             // dudao serve: only the pages whose inputs changed render again,
             // and their bytes stay in the memo (an empty placeholder here).
             Some(cache) => {
-                cache.pages.page(&path, template, page, &extra, || {
-                    self.render(template, &path, page, extra.clone())
-                })?;
+                cache
+                    .pages
+                    .page(&path, key, || self.render(template, &path, page, extra()))?;
                 Vec::new()
             }
-            None => self.render(template, &path, page, extra)?.into_bytes(),
+            None => self.render(template, &path, page, extra())?.into_bytes(),
         };
         output.insert(path, bytes);
         Ok(())

@@ -11,13 +11,34 @@ use crate::diagnostic::Diagnostics;
 use crate::model::Rubric;
 
 pub fn render_rubric(site: &Site, rubric: &Rubric, output: &mut Output) -> Result<(), Diagnostics> {
-    site.page(
+    rubric_page(
+        site,
         output,
         &format!("rubrics/{}/", rubric.id),
-        "rubric.html",
-        "rubric",
-        rubric_context(site, rubric),
+        ("rubric.html", "rubric"),
+        (rubric, None),
+        || rubric_context(site, rubric),
     )
+}
+
+/// A page whose own context is made of `rubric` and `more` alone: under
+/// `dudao serve` it is keyed by the rubric's `content_hash` (the SHA-256 of
+/// every field of it) and `more`, so a reused page builds no context. A
+/// rubric without a hash (made by hand, not validated) is keyed by its
+/// context, like any page.
+pub(super) fn rubric_page(
+    site: &Site,
+    output: &mut Output,
+    dir: &str,
+    (template, page): (&str, &str),
+    (rubric, more): (&Rubric, Option<&str>),
+    context: impl FnOnce() -> Value,
+) -> Result<(), Diagnostics> {
+    if rubric.content_hash.is_empty() {
+        return site.page(output, dir, template, page, context());
+    }
+    let model = (rubric.content_hash.as_str(), more);
+    site.page_keyed(output, dir, template, page, &model, context)
 }
 
 pub fn render_checklist(
@@ -30,16 +51,20 @@ pub fn render_checklist(
         .base_url
         .as_ref()
         .map(|base| format!("{base}rubrics/{}/", rubric.id));
-    let qr = online_url
-        .as_deref()
-        .and_then(|url| qr::svg(url, &format!("本表在线版：{url}")))
-        .map(Value::from_safe_string);
-    site.page(
+    let key_url = online_url.clone();
+    rubric_page(
+        site,
         output,
         &format!("rubrics/{}/checklist/", rubric.id),
-        "checklist.html",
-        "checklist",
-        context! { online_url, qr, ..rubric_context(site, rubric) },
+        ("checklist.html", "checklist"),
+        (rubric, key_url.as_deref()),
+        || {
+            let qr = online_url
+                .as_deref()
+                .and_then(|url| qr::svg(url, &format!("本表在线版：{url}")))
+                .map(Value::from_safe_string);
+            context! { online_url, qr, ..rubric_context(site, rubric) }
+        },
     )
 }
 
