@@ -2,7 +2,7 @@
 //! `opinionBlocks` / `noticeBlocks` in static/js/outcome-doc.js (same words,
 //! same order: tests/browser/outcome-agreement.test.mjs compares the files).
 
-use super::model::{CITATION, Findings, Photo};
+use super::model::{CITATION, Findings, Item, Photo};
 
 pub const OPINION_TITLE: &str = "技能人才评价质量督导意见书";
 pub const NOTICE_TITLE: &str = "技能人才评价质量督导整改通知书";
@@ -72,6 +72,32 @@ fn captions(photos: &[Photo]) -> impl Iterator<Item = String> + '_ {
     photos
         .iter()
         .map(|p| format!("照片：{}", or(&p.caption, "（无说明）")))
+}
+
+/// 附：现场照片: each photo that has its bytes, captioned `<label>：<caption>`
+/// (`pushFigures` in outcome-doc.js).
+fn push_figures<'a>(b: &mut Vec<Block>, photos: impl Iterator<Item = (String, &'a Photo)>) {
+    let mut figures = photos
+        .filter_map(|(label, p)| {
+            let src = p.src.clone()?;
+            let text = format!("{label}：{}", or(&p.caption, "（无说明）"));
+            Some(Figure { src, text })
+        })
+        .peekable();
+    if figures.peek().is_some() {
+        b.push(Heading("附：现场照片".into()));
+        b.extend(figures);
+    }
+}
+
+/// The photos of the finding a 整改项 was made from, matched by the item's id
+/// (`v-<veto id>`, `c-<criterion id>`).
+fn item_photos<'a>(f: &'a Findings, item: &Item) -> &'a [Photo] {
+    let veto = f.vetoes.iter().find(|v| item.id == format!("v-{}", v.id));
+    let lost = f.lost.iter().find(|c| item.id == format!("c-{}", c.id));
+    veto.map(|v| &v.photos[..])
+        .or(lost.map(|c| &c.photos[..]))
+        .unwrap_or(&[])
 }
 
 /// The band, marked when the name is dudao's (its note follows the paragraph).
@@ -252,22 +278,13 @@ fn opinion(f: &Findings) -> Vec<Block> {
             f.items.len()
         )));
     }
-    let figures: Vec<&Photo> = f
+    let figures = f
         .vetoes
         .iter()
         .flat_map(|v| &v.photos)
         .chain(f.lost.iter().flat_map(|c| &c.photos))
-        .filter(|p| p.src.is_some())
-        .collect();
-    if !figures.is_empty() {
-        b.push(Heading("附：现场照片".into()));
-        for p in figures {
-            b.push(Figure {
-                src: p.src.clone().unwrap_or_default(),
-                text: format!("照片：{}", or(&p.caption, "（无说明）")),
-            });
-        }
-    }
+        .map(|p| ("照片".to_owned(), p));
+    push_figures(&mut b, figures);
     b.push(Sign {
         lines: ["督导组成员（签字）：", "被督导机构负责人（签字）："],
         seal: "督导组（盖章）",
@@ -358,6 +375,12 @@ fn notice(f: &Findings) -> Vec<Block> {
             ],
             rows,
         });
+        let figures = f.items.iter().enumerate().flat_map(|(i, item)| {
+            item_photos(f, item)
+                .iter()
+                .map(move |p| (format!("整改项 {} 照片", i + 1), p))
+        });
+        push_figures(&mut b, figures);
     }
     b.push(Sign {
         lines: ["被督导机构签收人：", "签收日期："],

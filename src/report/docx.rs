@@ -9,8 +9,11 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::blocks::Block;
 use super::html::escape;
+use super::picture::{self, Picture};
 
 const W_NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"";
+/// The DrawingML namespaces of an inline picture, on the document's root.
+const DRAWING_NS: &str = "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"";
 const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 const LATIN: &str = "Times New Roman";
 
@@ -113,6 +116,29 @@ fn table(class: &str, head: Option<&[&str]>, rows: &[Vec<Vec<String>>]) -> Strin
     out
 }
 
+/// An inline picture, `n`th of the document, in a centred paragraph kept
+/// with its caption; its bytes are `media/image<n>.<ext>`, related as
+/// `rIdImage<n>`.
+fn picture_para(n: usize, p: &Picture) -> String {
+    let (cx, cy) = (p.cx, p.cy);
+    format!(
+        "<w:p><w:pPr><w:pStyle w:val=\"DocFigure\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{n}\" name=\"照片 {n}\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"image{n}.{ext}\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"rIdImage{n}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+        ext = p.ext
+    )
+}
+
+/// The pictures of the documents' figures, in order; a figure whose photo
+/// cannot be read has its caption only.
+fn pictures(blocks: &[Block]) -> Vec<Option<Picture>> {
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Figure { src, .. } => Some(picture::from_data_uri(src)),
+            _ => None,
+        })
+        .collect()
+}
+
 fn block(b: &Block) -> String {
     match b {
         Block::Title(t) => para("DocTitle", t),
@@ -138,6 +164,7 @@ fn block(b: &Block) -> String {
         Block::Table { class, head, rows } => {
             table(class, Some(head.as_slice()), rows) + &para("DocPlain", "")
         }
+        // Pictures are numbered across the document: see `document`.
         Block::Figure { text, .. } => para("DocCenter", text),
         Block::Sign { lines, seal, date } => {
             let signers: String = lines.iter().map(|l| para("DocSign", l)).collect();
@@ -146,21 +173,30 @@ fn block(b: &Block) -> String {
     }
 }
 
-fn document(blocks: &[Block]) -> String {
+fn document(blocks: &[Block], pictures: &[Option<Picture>]) -> String {
     // The paragraph before the signatures keeps them company: signatures,
     // seal, date and closing note never start a page alone (`documentXml`
     // in outcome-doc.js).
+    let mut figures = pictures.iter();
+    let mut embedded = 0;
     let body: String = blocks
         .iter()
         .enumerate()
         .map(|(i, b)| match (b, blocks.get(i + 1)) {
             (Block::Para(t), Some(Block::Sign { .. })) => para_with("DocBody", "<w:keepNext/>", t),
             (Block::Note(t), Some(Block::Sign { .. })) => para_with("DocNote", "<w:keepNext/>", t),
+            (Block::Figure { text, .. }, _) => match figures.next() {
+                Some(Some(p)) => {
+                    embedded += 1;
+                    picture_para(embedded, p) + &para("DocCenter", text)
+                }
+                _ => para("DocCenter", text),
+            },
             _ => block(b),
         })
         .collect();
     format!(
-        "{XML_HEAD}<w:document {W_NS}><w:body>{body}<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId3\"/><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1418\" w:right=\"1418\" w:bottom=\"1247\" w:left=\"1418\" w:header=\"851\" w:footer=\"851\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
+        "{XML_HEAD}<w:document {W_NS} {DRAWING_NS}><w:body>{body}<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId3\"/><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1418\" w:right=\"1418\" w:bottom=\"1247\" w:left=\"1418\" w:header=\"851\" w:footer=\"851\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
     )
 }
 
@@ -200,6 +236,12 @@ fn styles() -> String {
             "DocCenter",
             "dudao 居中",
             "<w:spacing w:after=\"120\"/><w:jc w:val=\"center\"/>",
+            "",
+        ),
+        style(
+            "DocFigure",
+            "dudao 照片",
+            "<w:keepNext/><w:spacing w:before=\"120\" w:after=\"60\" w:line=\"240\" w:lineRule=\"auto\"/><w:jc w:val=\"center\"/>",
             "",
         ),
         style("DocPlain", "dudao 顶格", "", ""),
@@ -287,32 +329,77 @@ fn footer() -> String {
     )
 }
 
-/// Every part of the .docx in zip order, as (name, XML).
-pub fn parts(blocks: &[Block]) -> Vec<(&'static str, String)> {
-    vec![
-        ("[Content_Types].xml", format!("{XML_HEAD}{CONTENT_TYPES}")),
+/// `[Content_Types].xml`: a Default for each kind of picture there is.
+fn content_types(pictures: &[&Picture]) -> String {
+    let mut defaults = String::new();
+    for (ext, mime) in [("jpeg", "image/jpeg"), ("png", "image/png")] {
+        if pictures.iter().any(|p| p.ext == ext) {
+            defaults.push_str(&format!(
+                "<Default Extension=\"{ext}\" ContentType=\"{mime}\"/>"
+            ));
+        }
+    }
+    let xml_default = "<Default Extension=\"xml\" ContentType=\"application/xml\"/>";
+    format!(
+        "{XML_HEAD}{}",
+        CONTENT_TYPES.replacen(xml_default, &format!("{xml_default}{defaults}"), 1)
+    )
+}
+
+fn document_rels(pictures: &[&Picture]) -> String {
+    let images: String = pictures
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let n = i + 1;
+            format!(
+                "<Relationship Id=\"rIdImage{n}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/image{n}.{}\"/>",
+                p.ext
+            )
+        })
+        .collect();
+    format!(
+        "{XML_HEAD}{}",
+        DOCUMENT_RELS.replacen("</Relationships>", &format!("{images}</Relationships>"), 1)
+    )
+}
+
+/// Every part of the .docx in zip order, as (name, bytes): the XML parts,
+/// then the pictures as `word/media/image<n>.<ext>`.
+pub fn parts(blocks: &[Block]) -> Vec<(String, Vec<u8>)> {
+    let pictures = pictures(blocks);
+    let embedded: Vec<&Picture> = pictures.iter().flatten().collect();
+    let mut out: Vec<(String, Vec<u8>)> = [
+        ("[Content_Types].xml", content_types(&embedded)),
         ("_rels/.rels", format!("{XML_HEAD}{PACKAGE_RELS}")),
-        (
-            "word/_rels/document.xml.rels",
-            format!("{XML_HEAD}{DOCUMENT_RELS}"),
-        ),
-        ("word/document.xml", document(blocks)),
+        ("word/_rels/document.xml.rels", document_rels(&embedded)),
+        ("word/document.xml", document(blocks, &pictures)),
         ("word/styles.xml", styles()),
         ("word/settings.xml", settings()),
         ("word/footer1.xml", footer()),
     ]
+    .into_iter()
+    .map(|(name, xml)| (name.to_owned(), xml.into_bytes()))
+    .collect();
+    for (i, p) in embedded.iter().enumerate() {
+        out.push((
+            format!("word/media/image{}.{}", i + 1, p.ext),
+            p.bytes.clone(),
+        ));
+    }
+    out
 }
 
 /// The .docx bytes.
-pub fn docx(parts: &[(&str, String)]) -> zip::result::ZipResult<Vec<u8>> {
+pub fn docx(parts: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, xml) in parts {
-        zip.start_file(*name, options)?;
-        zip.write_all(xml.as_bytes())?;
+    for (name, bytes) in parts {
+        zip.start_file(name.as_str(), options)?;
+        zip.write_all(bytes)?;
     }
     Ok(zip.finish()?.into_inner())
 }

@@ -10,6 +10,7 @@ pub mod blocks;
 pub mod docx;
 pub mod html;
 pub mod model;
+pub mod picture;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -235,3 +235,42 @@ fn existing_documents_are_not_overwritten_without_force() {
     write_documents(input, &a, &out, true).expect("forced");
     assert_ne!(std::fs::read(&paths[0]).expect("read"), b"edited in Word");
 }
+
+#[test]
+fn a_photo_becomes_a_picture_in_both_docx_with_its_caption_under_it() {
+    const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    let mut value = doc(
+        json!({"rules": {"status": "none", "photos": ["p-1"]}, "files": {"status": "full"}}),
+        json!({}),
+        Value::Null,
+    );
+    value["photos"] = json!({"p-1": {"type": "image/png", "caption": "制度汇编", "data": PNG}});
+    let f = findings(&assessment(value));
+    for (kind, caption) in [
+        (Kind::Opinion, "照片：制度汇编"),
+        (Kind::Notice, "整改项 1 照片：制度汇编"),
+    ] {
+        let parts = docx::parts(&blocks(kind, &f));
+        let part = |name: &str| {
+            let bytes = &parts.iter().find(|(n, _)| n == name).expect(name).1;
+            String::from_utf8(bytes.clone()).expect("XML")
+        };
+        let media = &parts.last().expect("parts");
+        assert_eq!(media.0, "word/media/image1.png");
+        assert_eq!(Some(media.1.clone()), picture::decode_base64(PNG));
+        assert!(
+            part("[Content_Types].xml")
+                .contains("<Default Extension=\"png\" ContentType=\"image/png\"/>")
+        );
+        assert!(part("word/_rels/document.xml.rels").contains("<Relationship Id=\"rIdImage1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/image1.png\"/>"));
+        let document = part("word/document.xml");
+        let picture = document
+            .find("<a:blip r:embed=\"rIdImage1\"/>")
+            .expect("the picture");
+        let under = document[picture..]
+            .find(&format!("<w:t xml:space=\"preserve\">{caption}</w:t>"))
+            .expect("its caption under it");
+        assert!(!document[picture..picture + under].contains("<w:t "));
+        assert!(document.contains("<wp:extent cx=\"9525\" cy=\"9525\"/>"));
+    }
+}

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,8 +22,50 @@ const S = require('../../themes/default/static/js/scoring.js');
 const PYTHON = process.env.DUDAO_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 const CSS = readFileSync(new URL('../../themes/default/static/css/outcome-doc.css', import.meta.url), 'utf8');
 
+/**
+ * Two photos as the form stores them (photos.js: JPEG from a canvas), drawn
+ * by Chromium: a landscape 1600 × 1200 and a portrait 600 × 900, each a
+ * gradient with a frame so that a stretched or cropped picture shows.
+ */
+async function drawPhotos(browser) {
+  const page = await browser.newPage();
+  const photos = await page.evaluate(() => {
+    const draw = (w, h, hue) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = w;
+      canvas.height = h;
+      const ctx = canvas.getContext('2d');
+      const g = ctx.createLinearGradient(0, 0, w, h);
+      g.addColorStop(0, `hsl(${hue}, 70%, 80%)`);
+      g.addColorStop(1, `hsl(${hue}, 70%, 30%)`);
+      ctx.fillStyle = g;
+      ctx.fillRect(0, 0, w, h);
+      ctx.lineWidth = w / 40;
+      ctx.strokeStyle = '#000';
+      ctx.strokeRect(0, 0, w, h);
+      ctx.beginPath();
+      ctx.arc(w / 2, h / 2, Math.min(w, h) / 3, 0, 2 * Math.PI);
+      ctx.stroke();
+      return canvas.toDataURL('image/jpeg', 0.85).split(',')[1];
+    };
+    return [draw(1600, 1200, 200), draw(600, 900, 30)];
+  });
+  await page.close();
+  return photos;
+}
+
+/** 附件1 with a veto and a lost criterion, each with a photo, plus the 1×1 PNG of withVeto. */
+function withPhotos([landscape, portrait]) {
+  const doc = withVeto();
+  doc.photos['p-2'] = { type: 'image/jpeg', width: 1600, height: 1200, bytes: 1, caption: '第 2 考场评分表', added_at: '2025-03-18T03:00:00.000Z', by: '张三', data: landscape };
+  doc.photos['p-3'] = { type: 'image/jpeg', width: 600, height: 900, bytes: 1, caption: '', added_at: '2025-03-18T03:10:00.000Z', by: '张三', data: portrait };
+  doc.answers['score-sheets'].photos = ['p-2'];
+  doc.veto['serious-violation'].photos = ['p-3'];
+  return retotal(doc);
+}
+
 /** The cases the issue names: a veto, nothing lost, a partial draft with an undescribed veto, and tracking filled in. */
-function cases() {
+function cases(photos) {
   const partial = scored({}, { 'serious-violation': { ticked: true } });
   partial.answers = { licences: { status: 'none', notes: '执照过期\n第二行 <b>&</b>' } };
   partial.header['被督导机构名称'] = '';
@@ -33,7 +75,7 @@ function cases() {
   tracked.rectification.items[1].deadline = '2025-04-30';
   tracked.rectification.items[1].owner = '王五';
   tracked.rectification.items[2].deadline = '2025-03-01';
-  return { veto: withVeto(), clean: scored({}), partial: partial, tracked: tracked, pass: passing(), annex2: annex2Veto() };
+  return { veto: withVeto(), clean: scored({}), partial: partial, tracked: tracked, pass: passing(), annex2: annex2Veto(), photos: withPhotos(photos) };
 }
 
 /** 附件1 scored into the band the notice does not name (合格, 60–84.5). */
@@ -59,10 +101,12 @@ function annex2Veto() {
 }
 
 const PARTS = `
-import json, sys, zipfile
+import base64, json, sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:
     assert z.testzip() is None
-    print(json.dumps([[i.filename, z.read(i).decode('utf-8')] for i in z.infolist()], ensure_ascii=False))
+    # XML as text; a picture (word/media/) as base64.
+    read = lambda i: base64.b64encode(z.read(i)).decode() if i.filename.startswith('word/media/') else z.read(i).decode('utf-8')
+    print(json.dumps([[i.filename, read(i)] for i in z.infolist()], ensure_ascii=False))
 `;
 
 // Text in reading order, whitespace dropped: python-docx for the .docx
@@ -118,10 +162,13 @@ print(json.dumps({
 
 let dir;
 const written = {};
+let browser;
 
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dudao-outcome-'));
-  for (const [name, doc] of Object.entries(cases())) {
+before(async () => {
+  browser = await launch();
+  // DUDAO_KEEP_DIR: write the documents and their PDFs there, to look at them.
+  dir = process.env.DUDAO_KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'dudao-outcome-'));
+  for (const [name, doc] of Object.entries(cases(await drawPhotos(browser)))) {
     const input = join(dir, `${name}.json`);
     writeFileSync(input, JSON.stringify(doc));
     const out = join(dir, name);
@@ -161,12 +208,12 @@ test('CLI and browser give byte-identical HTML and .docx parts for every case', 
       const html = readFileSync(join(w.out, D.fileName(kind, f, 'html')), 'utf8');
       assert.equal(html, D.standaloneHtml(kind, f, CSS), `${name} ${kind}.html`);
       const cli = JSON.parse(execFileSync(PYTHON, ['-c', PARTS, join(w.out, D.fileName(kind, f, 'docx'))], { encoding: 'utf8' }));
-      const browser = D.docxParts(kind, f).map((p) => [p.name, p.data]);
-      assert.deepEqual(cli, browser, `${name} ${kind}.docx`);
+      const parts = D.docxParts(kind, f).map((p) => [p.name, typeof p.data === 'string' ? p.data : Buffer.from(p.data).toString('base64')]);
+      assert.deepEqual(cli, parts, `${name} ${kind}.docx`);
       // The browser's own zip (DudaoZip) holds the same parts.
       const mine = join(dir, `${name}-${kind}-browser.docx`);
       writeFileSync(mine, await D.docx(kind, f));
-      assert.deepEqual(JSON.parse(execFileSync(PYTHON, ['-c', PARTS, mine], { encoding: 'utf8' })), browser);
+      assert.deepEqual(JSON.parse(execFileSync(PYTHON, ['-c', PARTS, mine], { encoding: 'utf8' })), parts);
     }
   }
 });
@@ -263,8 +310,16 @@ function assertInsideMargins(pdf, label) {
 }
 
 test('LibreOffice prints every .docx on A4 with all text inside the margins', () => {
+  // The cases share file names (same institution and date): each is copied
+  // under its case's name first, so that every PDF is its own document's.
   const docs = [];
-  for (const w of Object.values(written)) for (const file of w.files) if (file.endsWith('.docx')) docs.push(join(w.out, file));
+  mkdirSync(join(dir, 'lo-in'), { recursive: true });
+  for (const [name, w] of Object.entries(written)) {
+    for (const file of w.files.filter((f) => f.endsWith('.docx'))) {
+      docs.push(join(dir, 'lo-in', `${name}-${file}`));
+      copyFileSync(join(w.out, file), docs.at(-1));
+    }
+  }
   const pdfDir = join(dir, 'lo-pdf');
   const run = spawnSync('soffice', [`-env:UserInstallation=file://${join(dir, 'lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', pdfDir, ...docs], { encoding: 'utf8', timeout: 240000 });
   assert.equal(run.status, 0, run.stderr);
@@ -284,9 +339,74 @@ test('LibreOffice prints every .docx on A4 with all text inside the margins', ()
   }
 });
 
-let browser;
-before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
+
+// python-docx: each picture inline, at the size outcome-doc.css gives it,
+// its bytes the photo's, its caption the paragraph under it.
+const PICTURES = `
+import base64, json, sys
+import docx
+d = docx.Document(sys.argv[1])
+out, paras = [], d.paragraphs
+for i, p in enumerate(paras):
+    for blip in p._p.xpath('.//a:blip'):
+        rid = blip.get('{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed')
+        extent = p._p.xpath('.//wp:extent')[0]
+        out.append({'cx': int(extent.get('cx')), 'cy': int(extent.get('cy')),
+                    'data': base64.b64encode(d.part.related_parts[rid].blob).decode(),
+                    'caption': paras[i + 1].text})
+print(json.dumps({'pictures': out, 'shapes': len(d.inline_shapes)}, ensure_ascii=False))
+`;
+
+test('the photos are pictures in both .docx: their bytes, their aspect, the caption under each, and LibreOffice prints them', () => {
+  const w = written.photos;
+  const f = O.findings(w.doc);
+  const photo = (id) => w.doc.photos[id].data;
+  // The box is 12 cm × 9 cm (4 320 000 × 3 240 000 EMU); one CSS pixel is 9 525 EMU.
+  const expected = {
+    opinion: [
+      { cx: 2160000, cy: 3240000, data: photo('p-3'), caption: '照片：（无说明）' },
+      { cx: 4320000, cy: 3240000, data: photo('p-2'), caption: '照片：第 2 考场评分表' },
+      { cx: 9525, cy: 9525, data: photo('p-1'), caption: '照片：实施方案首页' },
+    ],
+    notice: [
+      { cx: 2160000, cy: 3240000, data: photo('p-3'), caption: '整改项 1 照片：（无说明）' },
+      { cx: 4320000, cy: 3240000, data: photo('p-2'), caption: '整改项 2 照片：第 2 考场评分表' },
+      { cx: 9525, cy: 9525, data: photo('p-1'), caption: '整改项 3 照片：实施方案首页' },
+    ],
+  };
+  for (const kind of ['opinion', 'notice']) {
+    const docxPath = join(w.out, D.fileName(kind, f, 'docx'));
+    const r = JSON.parse(execFileSync(PYTHON, ['-c', PICTURES, docxPath], { encoding: 'utf8' }));
+    assert.deepEqual(r.pictures, expected[kind], kind);
+    assert.equal(r.shapes, 3, `${kind}: python-docx sees three inline shapes`);
+    // LibreOffice (the test above) printed them: three images (resampled to
+    // at most 300 ppi), as large on paper as the .docx says (±1%; pdfimages rounds ppi, so a
+    // 1-pixel photo gets 0.2 mm), aspect kept.
+    const pdf = join(dir, 'lo-pdf', `photos-${D.fileName(kind, f, 'pdf')}`);
+    const list = execFileSync('pdfimages', ['-list', pdf], { encoding: 'utf8' }).trim().split('\n').slice(2).map((line) => line.trim().split(/\s+/)).filter((c) => c[2] === 'image');
+    assert.equal(list.length, 3, `${kind}: the images LibreOffice printed`);
+    list.forEach((c, i) => {
+      const cm = (px, ppi) => (Number(px) / Number(ppi)) * 2.54;
+      const [width, height] = [cm(c[3], c[12]), cm(c[4], c[13])];
+      const want = [expected[kind][i].cx / 360000, expected[kind][i].cy / 360000];
+      assert.ok(Math.abs(width - want[0]) <= 0.01 * want[0] + 0.02 && Math.abs(height - want[1]) <= 0.01 * want[1] + 0.02,
+        `${kind} image ${i + 1}: printed ${width.toFixed(2)} × ${height.toFixed(2)} cm, want ${want[0].toFixed(2)} × ${want[1].toFixed(2)}`);
+    });
+  }
+});
+
+test('a photo whose bytes cannot be read keeps its caption in the .docx and its figure in the HTML', () => {
+  const doc = withVeto();
+  doc.photos['p-1'].data = '/9j/4A==';
+  const f = O.findings(doc);
+  const parts = D.docxParts('opinion', f);
+  assert.equal(parts.some((p) => p.name.startsWith('word/media/')), false);
+  const xml = parts.find((p) => p.name === 'word/document.xml').data;
+  assert.ok(xml.includes('<w:p><w:pPr><w:pStyle w:val="DocCenter"/></w:pPr><w:r><w:t xml:space="preserve">照片：实施方案首页</w:t></w:r></w:p>'));
+  assert.ok(!xml.includes('<w:drawing>'));
+  assert.ok(D.articleHtml('opinion', f).includes('<figure><img src="data:image/png;base64,/9j/4A==" alt=""><figcaption>照片：实施方案首页</figcaption></figure>'));
+});
 
 test('Chromium prints every .html on A4 with all text inside the margins', async () => {
   const page = await browser.newPage();

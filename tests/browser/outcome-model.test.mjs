@@ -202,7 +202,9 @@ test('documents: numbered sections, signatures and seal space, our wording marke
   assert.equal(sign.seal, '督导组（盖章）');
   assert.equal(opinion.at(-1).text, D.OURS);
   const notice = D.noticeBlocks(f);
-  assert.deepEqual(notice.filter((b) => b.t === 'h').map((b) => b.text), ['一、整改项', '二、整改要求', '三、整改报告回执']);
+  assert.deepEqual(notice.filter((b) => b.t === 'h').map((b) => b.text), ['一、整改项', '二、整改要求', '三、整改报告回执', '附：现场照片']);
+  // The photo of the criterion 整改项 3 was made from, named by its number.
+  assert.deepEqual(notice.filter((b) => b.t === 'figure').map((b) => b.text), ['整改项 3 照片：实施方案首页']);
   const items = notice.find((b) => b.cls === 'doc-items');
   assert.deepEqual(items.rows.map((r) => [r[0][0], r[3][0], r[4][0]]), [['1', '待定', '待定'], ['2', '待定', '待定'], ['3', '待定', '待定']]);
   // Every table's Word column widths fill the 16 cm text width.

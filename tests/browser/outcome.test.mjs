@@ -75,10 +75,12 @@ async function download(page, selector) {
 }
 
 const PARTS = `
-import json, sys, zipfile
+import base64, json, sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:
     assert z.testzip() is None
-    print(json.dumps([[i.filename, z.read(i).decode('utf-8')] for i in z.infolist()], ensure_ascii=False))
+    # XML as text; a picture (word/media/) as base64.
+    read = lambda i: base64.b64encode(z.read(i)).decode() if i.filename.startswith('word/media/') else z.read(i).decode('utf-8')
+    print(json.dumps([[i.filename, read(i)] for i in z.infolist()], ensure_ascii=False))
 `;
 
 test('a scored 附件1 with a veto, opened from its file: both documents, printed and downloaded as the CLI writes them', async () => {
@@ -112,6 +114,8 @@ test('a scored 附件1 with a veto, opened from its file: both documents, printe
     assert.match(path.basename(docx), /^(督导意见书|整改通知书)-某市职业技能评价中心-2025-03-18\.docx$/);
     const parts = (file) => execFileSync(PYTHON, ['-c', PARTS, file], { encoding: 'utf8' });
     assert.equal(parts(docx), parts(path.join(cli, path.basename(docx))));
+    // The form's photo is in it as a picture, not only as its caption.
+    assert.ok(JSON.parse(parts(docx)).some(([name]) => name === 'word/media/image1.png'), `${kind}.docx has the photo`);
   }
 
   // Printing one document prints only it, on A4.

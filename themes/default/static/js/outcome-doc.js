@@ -2,7 +2,7 @@
  * The 督导意见书 and the 整改通知书 (issue 13) as documents: the findings of
  * DudaoOutcome → a list of blocks (title, heading, paragraph, table, quote,
  * signature) → print-ready A4 HTML, and → a Word .docx written by hand as
- * WordprocessingML and zipped by DudaoZip.
+ * WordprocessingML (photos as DrawingML inline pictures) and zipped by DudaoZip.
  *
  * src/report/ renders the same blocks to the same bytes (HTML and every
  * .docx part), which tests/browser/outcome-agreement.test.mjs checks: change
@@ -33,6 +33,23 @@
 
   function photoCaptions(photos) {
     return photos.map((p) => `照片：${p.caption || '（无说明）'}`);
+  }
+
+  /**
+   * 附：现场照片: each photo that has its bytes, captioned `<label>：<caption>`
+   * (`push_figures` in src/report/blocks.rs).
+   */
+  function pushFigures(b, labelled) {
+    const figures = labelled.filter(([, p]) => p.data || p.src).map(([label, p]) => ({
+      t: 'figure', src: p.data ? `data:${p.type};base64,${p.data}` : p.src, text: `${label}：${p.caption || '（无说明）'}`,
+    }));
+    if (figures.length > 0) b.push({ t: 'h', text: '附：现场照片' }, ...figures);
+  }
+
+  /** The photos of the finding a 整改项 was made from, matched by the item's id. */
+  function itemPhotos(f, item) {
+    const source = f.vetoes.find((v) => item.id === `v-${v.id}`) || f.lost.find((c) => item.id === `c-${c.id}`);
+    return source ? source.photos : [];
   }
 
   function rubricName(f) {
@@ -114,11 +131,7 @@
     }
     if (f.items.length > 0) b.push({ t: 'p', text: `请被督导机构按《整改通知书》逐项整改（共 ${f.items.length} 项），并在整改期限内报送整改报告。` });
 
-    const figures = f.vetoes.concat(f.lost).flatMap((x) => x.photos).filter((p) => p.data || p.src);
-    if (figures.length > 0) {
-      b.push({ t: 'h', text: '附：现场照片' });
-      for (const p of figures) b.push({ t: 'figure', src: p.data ? `data:${p.type};base64,${p.data}` : p.src, text: `照片：${p.caption || '（无说明）'}` });
-    }
+    pushFigures(b, f.vetoes.concat(f.lost).flatMap((x) => x.photos).map((p) => ['照片', p]));
     b.push({ t: 'sign', lines: ['督导组成员（签字）：', '被督导机构负责人（签字）：'], seal: '督导组（盖章）', date: DATE_LINE });
     b.push({ t: 'note', text: OURS });
     return b;
@@ -152,6 +165,7 @@
         head: ['序号', '整改项', '整改措施及完成情况', '完成日期', '佐证材料'],
         rows: f.items.map((item, i) => [[String(i + 1)], [item.problem], [], [], []]),
       });
+      pushFigures(b, f.items.flatMap((item, i) => itemPhotos(f, item).map((p) => [`整改项 ${i + 1} 照片`, p])));
     }
     b.push({ t: 'sign', lines: ['被督导机构签收人：', '签收日期：'], seal: '督导组（盖章）', date: DATE_LINE });
     b.push({ t: 'note', text: OURS });
@@ -214,6 +228,8 @@
 
   // ---- Word -----------------------------------------------------------------
 
+  /** The DrawingML namespaces of an inline picture, on the document's root. */
+  const DRAWING_NS = 'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"';
   const W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
   const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
@@ -252,6 +268,74 @@
     return out.join('');
   }
 
+  // A photo as a picture for the .docx, number for number as
+  // src/report/picture.rs: bytes from the data: URL, kind and pixel size
+  // from the bytes, fitted into the box of outcome-doc.css (12 cm × 9 cm,
+  // one CSS pixel = 9525 EMU), never enlarged.
+  const EMU_PER_PX = 9525;
+  const MAX_CX = 4320000;
+  const MAX_CY = 3240000;
+
+  function fit(width, height) {
+    const cx = width * EMU_PER_PX;
+    const cy = height * EMU_PER_PX;
+    if (cx <= MAX_CX && cy <= MAX_CY) return [cx, cy];
+    if (width * MAX_CY >= height * MAX_CX) return [MAX_CX, Math.max(1, Math.floor(height * MAX_CX / width))];
+    return [Math.max(1, Math.floor(width * MAX_CY / height)), MAX_CY];
+  }
+
+  /** [ext, width, height] from a PNG's IHDR or a JPEG's first SOF marker, or null. */
+  function sniff(bytes) {
+    const be16 = (i) => (i + 1 < bytes.length ? (bytes[i] << 8) | bytes[i + 1] : null);
+    const be32 = (i) => (i + 3 < bytes.length ? ((bytes[i] << 24) >>> 0) + (bytes[i + 1] << 16) + (bytes[i + 2] << 8) + bytes[i + 3] : null);
+    const sized = (ext, w, h) => (w > 0 && h > 0 ? [ext, w, h] : null);
+    const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 0x49, 0x48, 0x44, 0x52];
+    if (bytes.length >= 16 && PNG.every((b, i) => (i >= 8 && i < 12) || bytes[i] === b)) return sized('png', be32(16), be32(20));
+    if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
+    let i = 2;
+    for (;;) {
+      if (i >= bytes.length || bytes[i] !== 0xff || i + 1 >= bytes.length) return null;
+      const marker = bytes[i + 1];
+      if (marker === 0xff) i += 1;
+      else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) i += 2;
+      else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return sized('jpeg', be16(i + 7), be16(i + 5));
+      else if (marker === 0xda || marker === 0xd9) return null;
+      else {
+        const length = be16(i + 2);
+        if (length === null) return null;
+        i += 2 + length;
+      }
+    }
+  }
+
+  /** {bytes, ext, cx, cy} of a data:image/…;base64,… URL, or null (the caption then stands alone). */
+  function picture(src) {
+    const m = /^data:.*?;base64,(.*)$/s.exec(String(src));
+    if (!m) return null;
+    let binary;
+    try {
+      binary = atob(m[1]);
+    } catch (_) {
+      return null;
+    }
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const kind = sniff(bytes);
+    if (!kind) return null;
+    const [cx, cy] = fit(kind[1], kind[2]);
+    return { bytes: bytes, ext: kind[0], cx: cx, cy: cy };
+  }
+
+  /** An inline picture, `n`th of the document, in a centred paragraph kept with its caption. */
+  function pictureXml(n, p) {
+    return `<w:p><w:pPr><w:pStyle w:val="DocFigure"/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="${p.cx}" cy="${p.cy}"/>` +
+      `<wp:docPr id="${n}" name="照片 ${n}"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>` +
+      '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>' +
+      `<pic:nvPicPr><pic:cNvPr id="${n}" name="image${n}.${p.ext}"/><pic:cNvPicPr/></pic:nvPicPr>` +
+      `<pic:blipFill><a:blip r:embed="rIdImage${n}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>` +
+      `<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="${p.cx}" cy="${p.cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>` +
+      '</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>';
+  }
+
   function docxBlock(block) {
     switch (block.t) {
       case 'title': return para('DocTitle', block.text);
@@ -269,13 +353,30 @@
     }
   }
 
+  /** The pictures of a document's figures, in order (null: caption only). */
+  function pictures(all) {
+    return all.filter((b) => b.t === 'figure').map((b) => picture(b.src));
+  }
+
   function documentXml(kind, f) {
+    return bodyXml(blocks(kind, f));
+  }
+
+  function bodyXml(all) {
     // The paragraph before the signatures keeps them company: signatures,
     // seal, date and closing note never start a page alone (src/report/docx.rs).
-    const keep = (b, next) => next && next.t === 'sign' && (b.t === 'p' || b.t === 'note')
-      ? para(b.t === 'p' ? 'DocBody' : 'DocNote', b.text, '<w:keepNext/>')
-      : docxBlock(b);
-    return XML_HEAD + `<w:document ${W_NS}><w:body>` + blocks(kind, f).map((b, i, all) => keep(b, all[i + 1])).join('') +
+    const figures = pictures(all);
+    let figure = 0;
+    let embedded = 0;
+    const xml = (b, next) => {
+      if (next && next.t === 'sign' && (b.t === 'p' || b.t === 'note')) return para(b.t === 'p' ? 'DocBody' : 'DocNote', b.text, '<w:keepNext/>');
+      if (b.t === 'figure') {
+        const p = figures[figure++];
+        return p ? pictureXml(++embedded, p) + para('DocCenter', b.text) : para('DocCenter', b.text);
+      }
+      return docxBlock(b);
+    };
+    return XML_HEAD + `<w:document ${W_NS} ${DRAWING_NS}><w:body>` + all.map((b, i) => xml(b, all[i + 1])).join('') +
       '<w:sectPr><w:footerReference w:type="default" r:id="rId3"/><w:pgSz w:w="11906" w:h="16838"/>' +
       '<w:pgMar w:top="1418" w:right="1418" w:bottom="1247" w:left="1418" w:header="851" w:footer="851" w:gutter="0"/></w:sectPr></w:body></w:document>';
   }
@@ -299,6 +400,7 @@
       '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>' +
       style('DocTitle', 'dudao 标题', '<w:keepNext/><w:spacing w:before="120" w:after="240"/><w:jc w:val="center"/>', fonts(FONTS.title) + '<w:b/>' + size(40)) +
       style('DocCenter', 'dudao 居中', '<w:spacing w:after="120"/><w:jc w:val="center"/>', '') +
+      style('DocFigure', 'dudao 照片', '<w:keepNext/><w:spacing w:before="120" w:after="60" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>', '') +
       style('DocPlain', 'dudao 顶格', '', '') +
       style('DocHeading', 'dudao 节标题', '<w:keepNext/><w:spacing w:before="240" w:after="60"/><w:outlineLvl w:val="0"/>', fonts(FONTS.heading) + '<w:b/>') +
       style('DocBody', 'dudao 正文', '<w:ind w:firstLineChars="200" w:firstLine="560"/><w:jc w:val="both"/>', '') +
@@ -334,17 +436,24 @@
     '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>' +
     '<w:r><w:t xml:space="preserve"> 页</w:t></w:r></w:p></w:ftr>';
 
-  /** Every part of the .docx, in zip order: [{name, data}]. */
+  /** Every part of the .docx, in zip order: [{name, data}]; the pictures last, as word/media/image<n>.<ext> (Uint8Array). */
   function docxParts(kind, f) {
+    const all = blocks(kind, f);
+    const embedded = pictures(all).filter(Boolean);
+    const xmlDefault = '<Default Extension="xml" ContentType="application/xml"/>';
+    const imageDefaults = [['jpeg', 'image/jpeg'], ['png', 'image/png']]
+      .filter(([ext]) => embedded.some((p) => p.ext === ext))
+      .map(([ext, mime]) => `<Default Extension="${ext}" ContentType="${mime}"/>`).join('');
+    const imageRels = embedded.map((p, i) => `<Relationship Id="rIdImage${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image${i + 1}.${p.ext}"/>`).join('');
     return [
-      { name: '[Content_Types].xml', data: CONTENT_TYPES },
+      { name: '[Content_Types].xml', data: CONTENT_TYPES.replace(xmlDefault, xmlDefault + imageDefaults) },
       { name: '_rels/.rels', data: PACKAGE_RELS },
-      { name: 'word/_rels/document.xml.rels', data: DOCUMENT_RELS },
-      { name: 'word/document.xml', data: documentXml(kind, f) },
+      { name: 'word/_rels/document.xml.rels', data: DOCUMENT_RELS.replace('</Relationships>', imageRels + '</Relationships>') },
+      { name: 'word/document.xml', data: bodyXml(all) },
       { name: 'word/styles.xml', data: stylesXml() },
       { name: 'word/settings.xml', data: SETTINGS },
       { name: 'word/footer1.xml', data: FOOTER },
-    ];
+    ].concat(embedded.map((p, i) => ({ name: `word/media/image${i + 1}.${p.ext}`, data: p.bytes })));
   }
 
   /** The .docx bytes (a Promise of a Uint8Array). */
@@ -358,5 +467,5 @@
     return [kind === 'notice' ? '整改通知书' : '督导意见书', clean(f.institution), clean(f.date)].filter(Boolean).join('-') + '.' + ext;
   }
 
-  return { TITLES, OURS, WIDTHS, blocks, opinionBlocks, noticeBlocks, articleHtml, standaloneHtml, docxParts, docx, documentXml, fileName };
+  return { TITLES, OURS, WIDTHS, fit, sniff, picture, blocks, opinionBlocks, noticeBlocks, articleHtml, standaloneHtml, docxParts, docx, documentXml, fileName };
 });
