@@ -1,5 +1,7 @@
 //! The version-2 file as written (docs/assessment.md, "Schema version 2"):
-//! serde types that refuse unknown fields.
+//! serde types that refuse unknown fields. An absent `Option` field reads as
+//! `None` without `#[serde(default)]`; lists and maps that may be absent
+//! carry it.
 
 use std::collections::BTreeMap;
 
@@ -23,13 +25,9 @@ pub(super) struct FileV2<D> {
     #[allow(dead_code)]
     pub version: u64,
     pub id: String,
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub created_at: Option<String>,
-    #[serde(default)]
     pub updated_at: Option<String>,
-    #[serde(default)]
     pub exported_at: Option<String>,
     pub rubric: Rubric,
     #[serde(default)]
@@ -39,12 +37,9 @@ pub(super) struct FileV2<D> {
     pub veto: BTreeMap<String, VetoAnswer>,
     #[serde(default)]
     pub photos: BTreeMap<String, Photo<D>>,
-    #[serde(default)]
     #[allow(dead_code)]
     pub merged_from: Option<Vec<MergedFrom>>,
-    #[serde(default)]
     pub rectification: Option<Rectification>,
-    #[serde(default)]
     pub follow_up_of: Option<FollowUp>,
     pub totals: Totals,
 }
@@ -52,19 +47,13 @@ pub(super) struct FileV2<D> {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Answer {
-    #[serde(default)]
     pub status: Option<Status>,
-    #[serde(default)]
     pub score: Option<f64>,
-    #[serde(default)]
     pub justification: Option<String>,
-    #[serde(default)]
     pub notes: Option<String>,
     #[serde(default)]
     pub photos: Vec<String>,
-    #[serde(default)]
     pub by: Option<String>,
-    #[serde(default)]
     pub at: Option<String>,
 }
 
@@ -72,13 +61,10 @@ pub struct Answer {
 #[serde(deny_unknown_fields)]
 pub struct VetoAnswer {
     pub ticked: bool,
-    #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
     pub photos: Vec<String>,
-    #[serde(default)]
     pub by: Option<String>,
-    #[serde(default)]
     pub at: Option<String>,
 }
 
@@ -90,17 +76,11 @@ pub struct VetoAnswer {
 pub struct Photo<D> {
     #[serde(rename = "type")]
     pub kind: String,
-    #[serde(default)]
     pub width: Option<u32>,
-    #[serde(default)]
     pub height: Option<u32>,
-    #[serde(default)]
     pub bytes: Option<u64>,
-    #[serde(default)]
     pub caption: Option<String>,
-    #[serde(default)]
     pub added_at: Option<String>,
-    #[serde(default)]
     pub by: Option<String>,
     pub data: D,
 }
@@ -113,7 +93,6 @@ pub(super) struct MergedFrom {
     #[serde(default)]
     #[allow(dead_code)]
     assessors: Vec<String>,
-    #[serde(default)]
     #[allow(dead_code)]
     exported_at: Option<String>,
 }
@@ -122,7 +101,6 @@ pub(super) struct MergedFrom {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rectification {
-    #[serde(default)]
     pub issued_at: Option<String>,
     pub items: Vec<RectificationItem>,
 }
@@ -132,22 +110,15 @@ pub struct Rectification {
 pub struct RectificationItem {
     pub id: String,
     pub source: RectificationSource,
-    #[serde(default)]
     pub problem: Option<String>,
-    #[serde(default)]
     pub requirement: Option<String>,
-    #[serde(default)]
     pub deadline: Option<String>,
-    #[serde(default)]
     pub owner: Option<String>,
     pub status: RectificationStatus,
-    #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
     pub photos: Vec<String>,
-    #[serde(default)]
     pub updated_at: Option<String>,
-    #[serde(default)]
     pub by: Option<String>,
 }
 
@@ -189,13 +160,9 @@ impl Rectification {
 #[serde(deny_unknown_fields)]
 pub struct FollowUp {
     pub id: String,
-    #[serde(default)]
     pub exported_at: Option<String>,
-    #[serde(default)]
     pub total: Option<f64>,
-    #[serde(default)]
     pub band: Option<String>,
-    #[serde(default)]
     pub vetoed: Option<bool>,
     #[serde(default)]
     pub items: Vec<String>,
