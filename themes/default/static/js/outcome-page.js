@@ -77,16 +77,28 @@
     fill($('[data-outcome-source]'), `已从评估工作台打开：${W.displayName(doc)}。整改跟踪的修改自动保存在本机。`);
   }
 
-  async function openFile(event) {
+  /**
+   * The assessment file chosen in a file input, read and checked (the input
+   * is cleared, so that the same file can be chosen again): {file, doc}, or
+   * null once `refused(file, message)` has been said as an error.
+   */
+  async function readChosen(event, refused) {
     const input = event.target;
     const file = input.files && input.files[0];
     input.value = '';
-    if (!file) return;
+    if (!file) return null;
     const read = await W.readFile(file, {});
     if (!read.ok) {
-      say(`无法打开“${file.name}”：${read.message}`, 'error');
-      return;
+      say(refused(file, read.message), 'error');
+      return null;
     }
+    return { file: file, doc: read.doc };
+  }
+
+  async function openFile(event) {
+    const read = await readChosen(event, (file, message) => `无法打开“${file.name}”：${message}`);
+    if (!read) return;
+    const file = read.file;
     doc = fromRead(read.doc);
     stored = false;
     if (storageOk && doc.id) {
@@ -113,15 +125,9 @@
   }
 
   async function openEarlierFile(event) {
-    const input = event.target;
-    const file = input.files && input.files[0];
-    input.value = '';
-    if (!file) return;
-    const read = await W.readFile(file, {});
-    if (!read.ok) {
-      say(`无法打开“${file.name}”：${read.message}`, 'error');
-      return;
-    }
+    const read = await readChosen(event, (file, message) => `无法打开“${file.name}”：${message}`);
+    if (!read) return;
+    const file = read.file;
     if (read.doc.id !== doc.follow_up_of.id) {
       say(`“${file.name}”不是本次复查对应的原评估（应为编号 ${doc.follow_up_of.id}，文件为 ${read.doc.id}）。`, 'error');
       return;
@@ -371,15 +377,9 @@
   }
 
   async function importTracking(event) {
-    const input = event.target;
-    const file = input.files && input.files[0];
-    input.value = '';
-    if (!file) return;
-    const read = await W.readFile(file, {});
-    if (!read.ok) {
-      say(`导入失败：${read.message}整改跟踪未作任何更改。`, 'error');
-      return;
-    }
+    const read = await readChosen(event, (file, message) => `导入失败：${message}整改跟踪未作任何更改。`);
+    if (!read) return;
+    const file = read.file;
     if (read.doc.id !== doc.id) {
       say(`导入失败：“${file.name}”是另一份评估（编号 ${read.doc.id}），不是本评估（编号 ${doc.id}）的回传文件。整改跟踪未作任何更改。`, 'error');
       return;
