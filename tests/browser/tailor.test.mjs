@@ -215,7 +215,8 @@ test('the tailored rubric opens in the self-assessment form with the header fill
 
 test('without a hand-off the tailored assess page says where to start', async () => {
   const { page, context, errors } = await open('tailor/assess/');
-  assert.match(await page.textContent('[data-handoff="missing"]'), /评分表定制/);
+  assert.equal(await page.textContent('[data-handoff="missing"]'), '没有待评分的自定义评分表：请先在“评分表定制”页面点击“在线评分”。 返回评分表定制');
+  assert.equal(await page.getAttribute('[data-handoff="missing"]', 'role'), 'alert');
   assert.equal(await page.$('#assess-app'), null);
   assert.deepEqual(errors, []);
   await context.close();

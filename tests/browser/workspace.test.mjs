@@ -198,6 +198,24 @@ test('a file for a rubric this site lacks opens on the generic form and can be s
   await finish(run);
 });
 
+test('the generic form refuses an assessment this browser does not have, says so and links back', async () => {
+  const run = await open('assessments/form/', '[data-form-missing]');
+  const { page } = run;
+  const message = page.locator('[data-form-missing]');
+  assert.equal(await message.textContent(), '没有指定要打开的评估：请从评估工作台点击“打开”。 返回评估工作台');
+  await page.goto('about:blank');
+  await page.goto(pageUrl('assessments/form/') + '#assessment=a-missing-1');
+  await page.waitForSelector('[data-form-missing]');
+  assert.equal(await message.getAttribute('role'), 'alert');
+  assert.equal(await message.getAttribute('data-kind'), 'error');
+  assert.equal(await message.textContent(), '本机没有编号为 a-missing-1 的评估（可能已被删除）。 返回评估工作台');
+  assert.equal(await message.locator('a').getAttribute('href'), '../index.html');
+  // The form never started: its frame is renamed and hidden.
+  assert.equal(await page.$('#assess-app'), null);
+  assert.equal(await page.locator('.assess-body').first().isHidden(), true);
+  await finish(run);
+});
+
 test('the list marks 合格, the band the notice does not name, with its [编者注]; 优良 and 不合格 stand unmarked', async () => {
   const files = {};
   for (const [name, count] of [['pass', 0], ['excellent', criteria.length], ['fail', 0]]) {

@@ -35,5 +35,18 @@
     return el;
   }
 
-  root.DudaoDom = { h: h, fill: fill };
+  /**
+   * Keeps the assess form in `app` from starting and says why instead:
+   * assess.js starts only on #assess-app, so `app` is renamed and its bar
+   * and body hidden. The message, an alert, ends with a link `back`
+   * ({href, text}); `attrs` mark it for tests.
+   */
+  function refuseForm(app, text, back, attrs) {
+    app.id = 'assess-app-unused';
+    app.querySelectorAll('.assess-bar, .assess-body').forEach((el) => { el.hidden = true; });
+    const base = { class: 'assess-message', 'data-kind': 'error', role: 'alert' };
+    app.prepend(h('p', Object.assign(base, attrs), text + ' ', h('a', { href: back.href }, back.text)));
+  }
+
+  root.DudaoDom = { h: h, fill: fill, refuseForm: refuseForm };
 })(globalThis);

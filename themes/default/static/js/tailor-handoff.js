@@ -7,7 +7,7 @@
  * writes it into #rubric-data, where assess.js reads every rubric. Without a
  * valid hand-off the form is not started and the page says why. After
  * assess.js has built the form, empty header inputs get the builder's values.
- * Classic script; needs rubric-rules.js and tailor-model.js first.
+ * Classic script; needs rubric-rules.js, tailor-model.js and dom.js first.
  */
 (function () {
   'use strict';
@@ -17,19 +17,7 @@
   if (!app || !data) return;
 
   function refuse(text) {
-    // assess.js starts only when it finds #assess-app.
-    app.id = 'assess-app-unused';
-    app.querySelectorAll('.assess-bar, .assess-body').forEach((el) => { el.hidden = true; });
-    const p = document.createElement('p');
-    p.className = 'assess-message';
-    p.setAttribute('data-kind', 'error');
-    p.setAttribute('data-handoff', 'missing');
-    p.append(text + ' ');
-    const a = document.createElement('a');
-    a.href = '../index.html';
-    a.textContent = '返回评分表定制';
-    p.append(a);
-    app.prepend(p);
+    globalThis.DudaoDom.refuseForm(app, text, { href: '../index.html', text: '返回评分表定制' }, { 'data-handoff': 'missing' });
   }
 
   let handoff = null;

@@ -5,7 +5,7 @@
  * passed the checks of DudaoExchange on import), names the page after it,
  * then loads assess.js (the script's data-then), which reads #rubric-data
  * as on any assess page and opens the same assessment from the fragment.
- * Classic script; needs workspace.js and what it needs.
+ * Classic script; needs workspace.js and what it needs, and dom.js.
  */
 (function () {
   'use strict';
@@ -16,19 +16,7 @@
   if (!app || !data || !next) return;
 
   function refuse(text) {
-    app.id = 'assess-app-unused';
-    app.querySelectorAll('.assess-bar, .assess-body').forEach((el) => { el.hidden = true; });
-    const p = document.createElement('p');
-    p.className = 'assess-message';
-    p.setAttribute('data-kind', 'error');
-    p.setAttribute('role', 'alert');
-    p.setAttribute('data-form-missing', '');
-    p.append(text + ' ');
-    const a = document.createElement('a');
-    a.href = '../index.html';
-    a.textContent = '返回评估工作台';
-    p.append(a);
-    app.prepend(p);
+    globalThis.DudaoDom.refuseForm(app, text, { href: '../index.html', text: '返回评估工作台' }, { 'data-form-missing': true });
   }
 
   function loadScript(src) {
