@@ -100,6 +100,26 @@ fn item_photos<'a>(f: &'a Findings, item: &Item) -> &'a [Photo] {
         .unwrap_or(&[])
 }
 
+/// A table of one row per 整改项, numbered 1…n in its first column.
+fn item_table(
+    f: &Findings,
+    class: &'static str,
+    head: [&'static str; 5],
+    cells: impl Fn(&Item) -> [Vec<String>; 4],
+) -> Block {
+    let rows = f
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let mut row = vec![vec![(i + 1).to_string()]];
+            row.extend(cells(item));
+            row
+        })
+        .collect();
+    Table { class, head, rows }
+}
+
 /// The band, marked when the name is dudao's (its note follows the paragraph).
 fn band_label(f: &Findings) -> String {
     if f.band.ours {
@@ -321,25 +341,19 @@ fn notice(f: &Findings) -> Vec<Block> {
             f.items.len()
         )));
         b.push(Heading("一、整改项".into()));
-        let rows = f
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                vec![
-                    vec![(i + 1).to_string()],
+        b.push(item_table(
+            f,
+            "doc-items",
+            ["序号", "存在的问题", "整改要求", "整改期限", "责任人"],
+            |item| {
+                [
                     vec![item.problem.clone()],
                     vec![item.requirement.clone()],
                     vec![or(item.deadline.as_deref().unwrap_or(""), "待定").to_owned()],
                     vec![or(&item.owner, "待定").to_owned()],
                 ]
-            })
-            .collect();
-        b.push(Table {
-            class: "doc-items",
-            head: ["序号", "存在的问题", "整改要求", "整改期限", "责任人"],
-            rows,
-        });
+            },
+        ));
         b.push(Heading("二、整改要求".into()));
         for line in [
             "1. 对照每项整改要求查明原因，采取纠正措施和防止问题再次发生的措施。",
@@ -350,31 +364,18 @@ fn notice(f: &Findings) -> Vec<Block> {
             b.push(Para(line.into()));
         }
         b.push(Heading("三、整改报告回执".into()));
-        let rows = f
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                vec![
-                    vec![(i + 1).to_string()],
-                    vec![item.problem.clone()],
-                    vec![],
-                    vec![],
-                    vec![],
-                ]
-            })
-            .collect();
-        b.push(Table {
-            class: "doc-receipt",
-            head: [
+        b.push(item_table(
+            f,
+            "doc-receipt",
+            [
                 "序号",
                 "整改项",
                 "整改措施及完成情况",
                 "完成日期",
                 "佐证材料",
             ],
-            rows,
-        });
+            |item| [vec![item.problem.clone()], vec![], vec![], vec![]],
+        ));
         let figures = f.items.iter().enumerate().flat_map(|(i, item)| {
             item_photos(f, item)
                 .iter()
