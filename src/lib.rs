@@ -7,12 +7,13 @@
 //! [`search`] and [`export`] (model → bytes) → [`write`] (bytes → the output
 //! directory). Every kind of document (catalogue, rubric, evidence guide)
 //! passes through the same layers, and imports point down the pipeline only;
-//! [`parallel`] and [`diagnostic`] sit at the bottom, used by all.
+//! [`parallel`], [`diagnostic`] and [`escape`] sit at the bottom, used by all.
 //! tests/layers.rs proves there is no import cycle.
 
 pub mod assessment;
 pub mod config;
 pub mod diagnostic;
+pub mod escape;
 pub mod export;
 pub mod load;
 pub mod model;

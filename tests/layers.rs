@@ -231,7 +231,7 @@ fn grouped_and_inline_crate_paths_are_all_found() {
 #[test]
 fn the_bottom_layers_import_nothing_of_ours() {
     let graph = module_graph();
-    for bottom in ["parallel", "diagnostic"] {
+    for bottom in ["parallel", "diagnostic", "escape"] {
         let uses = &graph[bottom];
         assert!(
             uses.is_empty(),

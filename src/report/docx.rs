@@ -8,8 +8,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::blocks::Block;
-use super::html::escape;
 use super::picture::{self, Picture};
+use crate::escape::xml as xml_text;
 
 const W_NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"";
 /// The DrawingML namespaces of an inline picture, on the document's root.
@@ -25,15 +25,6 @@ fn widths(class: &str) -> &'static [u32] {
         "doc-items" => &[726, 2902, 3265, 1089, 1088],
         _ => &[726, 2721, 3265, 1089, 1269],
     }
-}
-
-/// XML text without the control characters XML 1.0 forbids.
-fn xml_text(text: &str) -> String {
-    let kept: String = text
-        .chars()
-        .filter(|&c| !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}'))
-        .collect();
-    escape(&kept)
 }
 
 fn runs(text: &str) -> String {

@@ -2,23 +2,10 @@
 //! static/js/outcome-doc.js.
 
 use super::blocks::{Block, Kind};
+use crate::escape::html as escape;
 
 /// The document stylesheet, shared with the site (the page links it).
 pub const CSS: &str = include_str!("../../themes/default/static/css/outcome-doc.css");
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn paragraphs(cell: &[String]) -> String {
     cell.iter()

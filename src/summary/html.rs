@@ -9,26 +9,12 @@ use super::{
     BAND_NOTE, Institution, RubricSummary, Summary, TABLE_COLUMNS, band_label, band_name,
     table_rows,
 };
+use crate::escape::html_with_apostrophes as escape;
 use crate::model::Points;
 
 /// The stylesheet the page links (`summary.css` next to it); the site's
 /// summary page uses the same file.
 pub const CSS: &str = include_str!("../../themes/default/static/css/summary.css");
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 pub fn page(summary: &Summary) -> String {
     let mut h = String::new();

@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+pub(super) use crate::escape::xml as escape;
+
 /// Body text 宋体, headings 微软雅黑: what Chinese office PCs have.
 pub(super) const BODY_FONT: &str = "宋体";
 pub(super) const HEADING_FONT: &str = "微软雅黑";
@@ -279,21 +281,4 @@ pub(super) fn cell(props: CellProps, content: &str) -> String {
     }
     tc.push_str("<w:vAlign w:val=\"center\"/></w:tcPr>");
     format!("<w:tc>{tc}{content}</w:tc>")
-}
-
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // XML 1.0 forbids most control characters; the model never has
-            // them, but a stray one must not make Word refuse the file.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
