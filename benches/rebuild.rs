@@ -11,21 +11,17 @@
 //! FILE (default `content/indicators/05.md`) gets a sentence appended per
 //! run, and is restored at the end.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use dudao::serve::Files;
 use dudao::serve::rebuild::Rebuilder;
 
+mod common;
+
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let root = PathBuf::from(args.first().map_or(".", String::as_str));
-    let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
+    let (root, runs, rest) = common::args(5);
     let file = root.join(
-        args.get(2)
+        rest.first()
             .map_or("content/indicators/05.md", String::as_str),
     );
     let original =

@@ -13,20 +13,15 @@
 //! matters here, and the numbers must come from the same release build the
 //! bench script times.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use dudao::config::Config;
 use dudao::render::{Output, PAGE_FAMILIES, Site};
 
+mod common;
+
 fn main() {
-    // `cargo bench` passes `--bench`; everything else is ours.
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let root = PathBuf::from(args.first().map_or(".", String::as_str));
-    let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
+    let (root, runs, _) = common::args(3);
     let scratch = std::env::temp_dir().join(format!("dudao-stages-{}", std::process::id()));
 
     let mut stages: Vec<(String, Vec<Duration>)> = Vec::new();
