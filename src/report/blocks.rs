@@ -100,6 +100,17 @@ fn item_photos<'a>(f: &'a Findings, item: &Item) -> &'a [Photo] {
         .unwrap_or(&[])
 }
 
+/// The end of either document: the signature lines, the seal and the date,
+/// then the note saying which words are the notice's and which are ours.
+fn sign_off(b: &mut Vec<Block>, lines: [&'static str; 2]) {
+    b.push(Sign {
+        lines,
+        seal: "督导组（盖章）",
+        date: DATE_LINE,
+    });
+    b.push(Note(OURS.into()));
+}
+
 /// A table of one row per 整改项, numbered 1…n in its first column.
 fn item_table(
     f: &Findings,
@@ -305,12 +316,10 @@ fn opinion(f: &Findings) -> Vec<Block> {
         .chain(f.lost.iter().flat_map(|c| &c.photos))
         .map(|p| ("照片".to_owned(), p));
     push_figures(&mut b, figures);
-    b.push(Sign {
-        lines: ["督导组成员（签字）：", "被督导机构负责人（签字）："],
-        seal: "督导组（盖章）",
-        date: DATE_LINE,
-    });
-    b.push(Note(OURS.into()));
+    sign_off(
+        &mut b,
+        ["督导组成员（签字）：", "被督导机构负责人（签字）："],
+    );
     b
 }
 
@@ -383,11 +392,6 @@ fn notice(f: &Findings) -> Vec<Block> {
         });
         push_figures(&mut b, figures);
     }
-    b.push(Sign {
-        lines: ["被督导机构签收人：", "签收日期："],
-        seal: "督导组（盖章）",
-        date: DATE_LINE,
-    });
-    b.push(Note(OURS.into()));
+    sign_off(&mut b, ["被督导机构签收人：", "签收日期："]);
     b
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, launch } from './helpers.mjs';
-import { withVeto, scored, retotal, project } from './outcome-fixtures.mjs';
+import { withVeto, scored, retotal, project, DOCX_PARTS } from './outcome-fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const O = require('../../themes/default/static/js/outcome.js');
@@ -100,14 +100,6 @@ function annex2Veto() {
   return retotal(doc);
 }
 
-const PARTS = `
-import base64, json, sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as z:
-    assert z.testzip() is None
-    # XML as text; a picture (word/media/) as base64.
-    read = lambda i: base64.b64encode(z.read(i)).decode() if i.filename.startswith('word/media/') else z.read(i).decode('utf-8')
-    print(json.dumps([[i.filename, read(i)] for i in z.infolist()], ensure_ascii=False))
-`;
 
 // Text in reading order, whitespace dropped: python-docx for the .docx
 // (paragraphs and table cells in body order), html.parser for the .html.
@@ -207,13 +199,13 @@ test('CLI and browser give byte-identical HTML and .docx parts for every case', 
     for (const kind of ['opinion', 'notice']) {
       const html = readFileSync(join(w.out, D.fileName(kind, f, 'html')), 'utf8');
       assert.equal(html, D.standaloneHtml(kind, f, CSS), `${name} ${kind}.html`);
-      const cli = JSON.parse(execFileSync(PYTHON, ['-c', PARTS, join(w.out, D.fileName(kind, f, 'docx'))], { encoding: 'utf8' }));
+      const cli = JSON.parse(execFileSync(PYTHON, ['-c', DOCX_PARTS, join(w.out, D.fileName(kind, f, 'docx'))], { encoding: 'utf8' }));
       const parts = D.docxParts(kind, f).map((p) => [p.name, typeof p.data === 'string' ? p.data : Buffer.from(p.data).toString('base64')]);
       assert.deepEqual(cli, parts, `${name} ${kind}.docx`);
       // The browser's own zip (DudaoZip) holds the same parts.
       const mine = join(dir, `${name}-${kind}-browser.docx`);
       writeFileSync(mine, await D.docx(kind, f));
-      assert.deepEqual(JSON.parse(execFileSync(PYTHON, ['-c', PARTS, mine], { encoding: 'utf8' })), parts);
+      assert.deepEqual(JSON.parse(execFileSync(PYTHON, ['-c', DOCX_PARTS, mine], { encoding: 'utf8' })), parts);
     }
   }
 });

@@ -12,6 +12,18 @@ const X = require('../../themes/default/static/js/exchange.js');
 export const project = JSON.parse(execFileSync(BIN, ['dump'], { encoding: 'utf8' }));
 export const ANNEX1 = project.rubrics.find((r) => r.id === 'annex-1');
 
+/**
+ * Python (zipfile) printing a .docx's parts in zip order as JSON
+ * [[name, content]]: XML as text, a picture (word/media/) as base64.
+ */
+export const DOCX_PARTS = `
+import base64, json, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    assert z.testzip() is None
+    read = lambda i: base64.b64encode(z.read(i)).decode() if i.filename.startswith('word/media/') else z.read(i).decode('utf-8')
+    print(json.dumps([[i.filename, read(i)] for i in z.infolist()], ensure_ascii=False))
+`;
+
 /** A 1×1 PNG: the smallest photo the schema accepts. */
 export const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 

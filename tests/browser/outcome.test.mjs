@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, launch, pageUrl, forbidNetwork } from './helpers.mjs';
-import { withVeto, PNG, scored, retotal } from './outcome-fixtures.mjs';
+import { withVeto, PNG, scored, retotal, DOCX_PARTS } from './outcome-fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const S = require('../../themes/default/static/js/scoring.js');
@@ -74,14 +74,6 @@ async function download(page, selector) {
   return target;
 }
 
-const PARTS = `
-import base64, json, sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as z:
-    assert z.testzip() is None
-    # XML as text; a picture (word/media/) as base64.
-    read = lambda i: base64.b64encode(z.read(i)).decode() if i.filename.startswith('word/media/') else z.read(i).decode('utf-8')
-    print(json.dumps([[i.filename, read(i)] for i in z.infolist()], ensure_ascii=False))
-`;
 
 test('a scored 附件1 with a veto, opened from its file: both documents, printed and downloaded as the CLI writes them', async () => {
   const run = await open();
@@ -112,7 +104,7 @@ test('a scored 附件1 with a veto, opened from its file: both documents, printe
     assert.equal(await readFile(html, 'utf8'), await readFile(path.join(cli, path.basename(html)), 'utf8'));
     const docx = await download(page, `[data-action="docx"][data-kind="${kind}"]`);
     assert.match(path.basename(docx), /^(督导意见书|整改通知书)-某市职业技能评价中心-2025-03-18\.docx$/);
-    const parts = (file) => execFileSync(PYTHON, ['-c', PARTS, file], { encoding: 'utf8' });
+    const parts = (file) => execFileSync(PYTHON, ['-c', DOCX_PARTS, file], { encoding: 'utf8' });
     assert.equal(parts(docx), parts(path.join(cli, path.basename(docx))));
     // The form's photo is in it as a picture, not only as its caption.
     assert.ok(JSON.parse(parts(docx)).some(([name]) => name === 'word/media/image1.png'), `${kind}.docx has the photo`);

@@ -48,5 +48,21 @@
     app.prepend(h('p', Object.assign(base, attrs), text + ' ', h('a', { href: back.href }, back.text)));
   }
 
-  root.DudaoDom = { h: h, fill: fill, refuseForm: refuseForm };
+  /**
+   * Points the assess page frame in `app` at `rubric` before assess.js
+   * starts: the rubric into #rubric-data (`data`), its id, its title in the
+   * heading and in the document title (for the frame's `placeholder`
+   * words), its total after the score.
+   */
+  function setFormRubric(app, data, rubric, placeholder) {
+    data.textContent = JSON.stringify(rubric);
+    app.setAttribute('data-rubric', rubric.id);
+    const h1 = app.querySelector('h1');
+    if (h1 && h1.firstChild && h1.firstChild.nodeType === Node.TEXT_NODE) h1.firstChild.textContent = rubric.title;
+    const of = app.querySelector('.total-line .of');
+    if (of) of.textContent = ` / ${rubric.total} 分`;
+    document.title = document.title.replace(placeholder, rubric.title);
+  }
+
+  root.DudaoDom = { h: h, fill: fill, refuseForm: refuseForm, setFormRubric: setFormRubric };
 })(globalThis);

@@ -35,14 +35,7 @@
     refuse('交来的自定义评分表未通过检查（' + problems[0].message + '）。');
     return;
   }
-  const rubric = globalThis.DudaoTailorModel.toModel(handoff.raw);
-  data.textContent = JSON.stringify(rubric);
-  app.setAttribute('data-rubric', rubric.id);
-  const h1 = app.querySelector('h1');
-  if (h1 && h1.firstChild && h1.firstChild.nodeType === Node.TEXT_NODE) h1.firstChild.textContent = rubric.title;
-  const of = app.querySelector('.total-line .of');
-  if (of) of.textContent = ` / ${rubric.total} 分`;
-  document.title = document.title.replace('自定义评分表', rubric.title);
+  globalThis.DudaoDom.setFormRubric(app, data, globalThis.DudaoTailorModel.toModel(handoff.raw), '自定义评分表');
 
   const header = handoff.header && typeof handoff.header === 'object' ? handoff.header : {};
   document.addEventListener('DOMContentLoaded', () => {

@@ -35,16 +35,9 @@
     if (!W || !(await W.available())) return refuse('此浏览器不允许本机存储（IndexedDB 不可用），无法打开保存的评估。');
     const doc = await W.get(match[1]);
     if (!doc) return refuse(`本机没有编号为 ${match[1]} 的评估（可能已被删除）。`);
-    const rubric = doc.rubric;
-    data.textContent = JSON.stringify(rubric);
-    app.setAttribute('data-rubric', rubric.id);
-    const h1 = app.querySelector('h1');
-    if (h1 && h1.firstChild && h1.firstChild.nodeType === Node.TEXT_NODE) h1.firstChild.textContent = rubric.title;
-    const of = app.querySelector('.total-line .of');
-    if (of) of.textContent = ` / ${rubric.total} 分`;
+    globalThis.DudaoDom.setFormRubric(app, data, doc.rubric, '已保存的评估');
     const crumb = document.querySelector('.breadcrumb a[href="../index.html"]');
     if (crumb) crumb.textContent = '评估工作台';
-    document.title = document.title.replace('已保存的评估', rubric.title);
     await loadScript(next);
   }
 
