@@ -14,7 +14,7 @@
   const S = globalThis.DudaoScoring;
   const X = globalThis.DudaoExchange;
   const R = globalThis.DudaoReport;
-  const { h, fill } = globalThis.DudaoDom;
+  const { h, fill, download } = globalThis.DudaoDom;
   const E = globalThis.DudaoEditorial;
   const pts = S.formatPoints;
 
@@ -684,15 +684,6 @@
     setText('[data-saved]', storageOk ? '新的评估：有改动时自动保存在本机' : '');
     say(kept ? h('span', {}, '已新建评估。之前的评估已保存，可在', h('a', { href: workspaceUrl }, '评估工作台'), '中打开。') : '已新建评估。');
     $('[data-header]') && $('[data-header]').focus();
-  }
-
-  function download(name, type, content) {
-    const url = URL.createObjectURL(new Blob([content], { type: type }));
-    const a = h('a', { href: url, download: name, class: 'visually-hidden' });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
   function fileStem() {

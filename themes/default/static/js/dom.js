@@ -64,5 +64,15 @@
     document.title = document.title.replace(placeholder, rubric.title);
   }
 
-  root.DudaoDom = { h: h, fill: fill, refuseForm: refuseForm, setFormRubric: setFormRubric };
+  /** Saves `content` (a string or bytes) as the file `name` of MIME `type`, through a hidden link. */
+  function download(name, type, content) {
+    const url = URL.createObjectURL(new Blob([content], { type: type }));
+    const a = h('a', { href: url, download: name, class: 'visually-hidden' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  root.DudaoDom = { h: h, fill: fill, download: download, refuseForm: refuseForm, setFormRubric: setFormRubric };
 })(globalThis);

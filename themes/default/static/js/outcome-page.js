@@ -15,7 +15,7 @@
   const X = globalThis.DudaoExchange;
   const W = globalThis.DudaoWorkspace;
   const P = globalThis.DudaoPhotos;
-  const { h, fill } = globalThis.DudaoDom;
+  const { h, fill, download } = globalThis.DudaoDom;
 
   const app = document.getElementById('outcome-app');
   if (!app) return;
@@ -350,15 +350,6 @@
   }
 
   // ---- files --------------------------------------------------------------
-
-  function download(name, type, content) {
-    const url = URL.createObjectURL(new Blob([content], { type: type }));
-    const a = h('a', { href: url, download: name, class: 'visually-hidden' });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  }
 
   function exportName(d) {
     const fields = d.rubric.header_fields || [];

@@ -15,7 +15,7 @@
   'use strict';
   const W = globalThis.DudaoWorkspace;
   const Merge = globalThis.DudaoMerge;
-  const { h, fill } = globalThis.DudaoDom;
+  const { h, fill, download } = globalThis.DudaoDom;
 
   const app = document.getElementById('workspace-app');
   if (!app) return;
@@ -148,20 +148,11 @@
       if (!out.ok) {
         return say(h('span', {}, `无法导出“${name}”：有 ${out.problems.length} 项“基本符合”的得分或理由需要先补全。`, h('a', { href: openUrl({ id, rubric: doc.rubric }) }, '打开评估补全')), 'error');
       }
-      download(out.name, JSON.stringify(out.data, null, 2) + '\n');
+      download(out.name, 'application/json', JSON.stringify(out.data, null, 2) + '\n');
       say(`已导出“${name}”。`);
       return;
     }
     await render();
-  }
-
-  function download(name, content) {
-    const url = URL.createObjectURL(new Blob([content], { type: 'application/json' }));
-    const a = h('a', { href: url, download: name, class: 'visually-hidden' });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
   // ---- open a file -------------------------------------------------------------
