@@ -381,6 +381,38 @@ test('a photo that is not an image is refused; removing one asks first', async (
   await finish(run);
 });
 
+test('a photo\'s caption is edited under its thumbnail: saved, reopened, exported and printed in the 督导意见书', async () => {
+  const run = await open(ASSESS);
+  const { page } = run;
+  await scoreSample(page);
+  await addPhoto(page, 'plan', await makePng(page, 40, 30, 'IMG_0001.png'));
+  const caption = page.locator('[data-criterion="plan"] input[data-photo-caption]');
+  // The file's name stands until the supervisor writes a caption.
+  assert.equal(await caption.inputValue(), 'IMG_0001');
+  assert.equal(await caption.getAttribute('aria-label'), '第 4 项照片 1的说明');
+  await caption.fill('实施方案首页 <缺考评员分工>');
+  await caption.press('Tab');
+  await saved(page);
+  assert.equal(await page.getAttribute('[data-criterion="plan"] img[data-photo-thumb]', 'alt'), '第 4 项照片 1：实施方案首页 <缺考评员分工>');
+
+  // Kept in the workspace: the page opened again shows it.
+  await page.reload();
+  await page.waitForSelector('#assess-app[data-ready]');
+  await page.waitForSelector('[data-criterion="plan"] input[data-photo-caption]');
+  assert.equal(await page.inputValue('[data-criterion="plan"] input[data-photo-caption]'), '实施方案首页 <缺考评员分工>');
+
+  // Carried in the exported file, which the documents print.
+  const file = await download(page, () => page.click('[data-action="export-json"]'));
+  const data = JSON.parse(file.text);
+  const [photo] = Object.values(data.photos);
+  assert.equal(photo.caption, '实施方案首页 <缺考评员分工>');
+  const out = path.join(tmp, 'caption-report');
+  execFileSync(BIN, ['report', file.path, '--output', out]);
+  const opinion = await readFile(path.join(out, '督导意见书-某市职业技能评价中心-2025-03-18.html'), 'utf8');
+  assert.ok(opinion.includes('<figcaption>照片：实施方案首页 &lt;缺考评员分工&gt;</figcaption>'));
+  await finish(run);
+});
+
 test('新建评估 keeps the old assessment; both are listed and each opens by #assessment=', async () => {
   const run = await open(ASSESS);
   const { page } = run;

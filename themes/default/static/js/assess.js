@@ -162,6 +162,8 @@
       vetoEntry(target.getAttribute('data-veto')).ticked = target.checked;
     } else if (target.hasAttribute('data-veto-description')) {
       vetoEntry(target.getAttribute('data-veto-description')).description = target.value;
+    } else if (target.hasAttribute('data-photo-caption')) {
+      if (!setCaption(target)) return;
     } else if (target.hasAttribute('data-field')) {
       const row = target.closest('[data-criterion]');
       const field = target.getAttribute('data-field');
@@ -568,6 +570,9 @@
 
   // ---- photos -------------------------------------------------------------
 
+  /** A photo's caption as kept: at most CAPTION_MAX characters. */
+  const CAPTION_MAX = 200;
+
   /** One photo block per criterion row and veto item; kept out of the row builders. */
   function addPhotoControls() {
     const block = (key, label) => h('div', { class: 'photos', 'data-photos': key },
@@ -609,7 +614,7 @@
         continue;
       }
       const pid = P.newId();
-      current.photos[pid] = { type: photo.type, width: photo.width, height: photo.height, bytes: photo.bytes, caption: file.name.replace(/\.[^.]*$/, '').slice(0, 200), added_at: new Date().toISOString(), by: assessorName() };
+      current.photos[pid] = { type: photo.type, width: photo.width, height: photo.height, bytes: photo.bytes, caption: file.name.replace(/\.[^.]*$/, '').slice(0, CAPTION_MAX), added_at: new Date().toISOString(), by: assessorName() };
       blobs.set(pid, photo.blob);
       pending.add(pid);
       photoUrls.set(pid, await P.dataUrl(photo.blob));
@@ -637,12 +642,31 @@
     say('已删除照片。');
   }
 
-  /** Thumbnails of every row from the state. */
+  const photoAlt = (where, n, caption) => `${where}照片 ${n}${caption ? '：' + caption : ''}`;
+
+  /**
+   * A caption edited under its thumbnail: kept in the photo's record (saved
+   * with the assessment, exported, printed in the documents), and in the
+   * thumbnail's alt text.
+   */
+  function setCaption(input) {
+    const pid = input.getAttribute('data-photo-caption');
+    const meta = current.photos[pid];
+    if (!meta) return false;
+    meta.caption = input.value.slice(0, CAPTION_MAX);
+    const img = input.closest('.photo-thumb').querySelector('img[data-photo-thumb]');
+    img.alt = photoAlt(input.getAttribute('data-where'), input.getAttribute('data-n'), meta.caption.trim());
+    return true;
+  }
+
+  /** Thumbnails of every row from the state, each with its caption to edit. */
   function renderPhotos() {
     const thumbs = (list, where) => (list || []).filter((pid) => photoUrls.has(pid)).map((pid, i) => {
       const meta = current.photos[pid] || {};
+      const caption = (meta.caption || '').trim();
       return h('figure', { class: 'photo-thumb' },
-        h('img', { src: photoUrls.get(pid), loading: 'lazy', decoding: 'async', alt: `${where}照片 ${i + 1}${meta.caption ? '：' + meta.caption : ''}`, 'data-photo-thumb': pid, width: 96, height: Math.max(1, Math.round(96 * (meta.height || 1) / (meta.width || 1))) }),
+        h('img', { src: photoUrls.get(pid), loading: 'lazy', decoding: 'async', alt: photoAlt(where, i + 1, caption), 'data-photo-thumb': pid, width: 96, height: Math.max(1, Math.round(96 * (meta.height || 1) / (meta.width || 1))) }),
+        h('input', { type: 'text', class: 'photo-caption', value: meta.caption || '', maxlength: CAPTION_MAX, placeholder: '照片说明', 'aria-label': `${where}照片 ${i + 1}的说明`, 'data-photo-caption': pid, 'data-where': where, 'data-n': i + 1 }),
         h('figcaption', {}, meta.by ? `${meta.by} 拍摄` : '',
           h('button', { type: 'button', class: 'link-button', 'data-photo-remove': pid, 'aria-label': `删除${where}照片 ${i + 1}` }, '删除')));
     });
