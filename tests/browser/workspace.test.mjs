@@ -394,6 +394,8 @@ test('a photo\'s caption is edited under its thumbnail: saved, reopened, exporte
   await caption.press('Tab');
   await saved(page);
   assert.equal(await page.getAttribute('[data-criterion="plan"] img[data-photo-thumb]', 'alt'), '第 4 项照片 1：实施方案首页 <缺考评员分工>');
+  // The printed report (照片证据) says it under the photo.
+  assert.equal(await page.textContent('[data-report-photos="plan"] figcaption'), '照片 1：实施方案首页 <缺考评员分工>');
 
   // Kept in the workspace: the page opened again shows it.
   await page.reload();

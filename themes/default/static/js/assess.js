@@ -281,7 +281,7 @@
     setText('[data-provisional]', result.complete ? '评分已完成。' : `尚有 ${result.count - result.answered} 项未完成，结果为暂定。`);
 
     R.renderReport($('#report-body'), {
-      rubric, state, result, indicators, root, photos: photoUrls,
+      rubric, state, result, indicators, root, photos: photoUrls, photoMeta: current.photos,
       rectification: current.rectification, outcomeUrl: `${root}assessments/outcome/index.html#assessment=${current.id}`,
     });
   }

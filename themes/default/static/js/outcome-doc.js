@@ -52,6 +52,17 @@
     return source ? source.photos : [];
   }
 
+  /** A table of one row per 整改项, numbered 1…n in its first column (`item_table` in blocks.rs). */
+  function itemTable(f, cls, head, cells) {
+    return { t: 'table', cls: cls, head: head, rows: f.items.map((item, i) => [[String(i + 1)]].concat(cells(item))) };
+  }
+
+  /** The end of either document: signatures, seal, date, then the note on whose words are whose. */
+  function signOff(b, lines) {
+    b.push({ t: 'sign', lines: lines, seal: '督导组（盖章）', date: DATE_LINE });
+    b.push({ t: 'note', text: OURS });
+  }
+
   function rubricName(f) {
     return f.rubric.title + (f.rubric.label ? `（${f.rubric.label}）` : '');
   }
@@ -132,8 +143,7 @@
     if (f.items.length > 0) b.push({ t: 'p', text: `请被督导机构按《整改通知书》逐项整改（共 ${f.items.length} 项），并在整改期限内报送整改报告。` });
 
     pushFigures(b, f.vetoes.concat(f.lost).flatMap((x) => x.photos).map((p) => ['照片', p]));
-    b.push({ t: 'sign', lines: ['督导组成员（签字）：', '被督导机构负责人（签字）：'], seal: '督导组（盖章）', date: DATE_LINE });
-    b.push({ t: 'note', text: OURS });
+    signOff(b, ['督导组成员（签字）：', '被督导机构负责人（签字）：']);
     return b;
   }
 
@@ -149,26 +159,18 @@
     } else {
       b.push({ t: 'p', text: `现将需要整改的 ${f.items.length} 项问题通知如下，请逐项整改，并于整改期限前将整改报告报送督导组。` });
       b.push({ t: 'h', text: '一、整改项' });
-      b.push({
-        t: 'table', cls: 'doc-items',
-        head: ['序号', '存在的问题', '整改要求', '整改期限', '责任人'],
-        rows: f.items.map((item, i) => [[String(i + 1)], [item.problem], [item.requirement], [item.deadline || '待定'], [item.owner || '待定']]),
-      });
+      b.push(itemTable(f, 'doc-items', ['序号', '存在的问题', '整改要求', '整改期限', '责任人'],
+        (item) => [[item.problem], [item.requirement], [item.deadline || '待定'], [item.owner || '待定']]));
       b.push({ t: 'h', text: '二、整改要求' });
       b.push({ t: 'p', text: '1. 对照每项整改要求查明原因，采取纠正措施和防止问题再次发生的措施。' });
       b.push({ t: 'p', text: '2. 整改报告逐项写明整改措施、完成情况和佐证材料（照片、制度文件、记录等），由机构负责人签字并加盖公章。' });
       b.push({ t: 'p', text: '3. 使用 dudao 评估文件的，可在“整改跟踪”中逐项更新状态（未整改、整改中、已整改）后导出，随整改报告一并报送。' });
       b.push({ t: 'p', text: '4. 督导组将组织复查，逐项核验整改结果。' });
       b.push({ t: 'h', text: '三、整改报告回执' });
-      b.push({
-        t: 'table', cls: 'doc-receipt',
-        head: ['序号', '整改项', '整改措施及完成情况', '完成日期', '佐证材料'],
-        rows: f.items.map((item, i) => [[String(i + 1)], [item.problem], [], [], []]),
-      });
+      b.push(itemTable(f, 'doc-receipt', ['序号', '整改项', '整改措施及完成情况', '完成日期', '佐证材料'], (item) => [[item.problem], [], [], []]));
       pushFigures(b, f.items.flatMap((item, i) => itemPhotos(f, item).map((p) => [`整改项 ${i + 1} 照片`, p])));
     }
-    b.push({ t: 'sign', lines: ['被督导机构签收人：', '签收日期：'], seal: '督导组（盖章）', date: DATE_LINE });
-    b.push({ t: 'note', text: OURS });
+    signOff(b, ['被督导机构签收人：', '签收日期：']);
     return b;
   }
 

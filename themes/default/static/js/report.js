@@ -185,13 +185,19 @@
       if (list.length) groups.push({ key: 'veto-' + item.id, title: `不合格项 ${i + 1}：${item.text}`, list: list });
     });
     if (groups.length === 0) return null;
+    // The caption the supervisor wrote under the thumbnail (ctx.photoMeta: pid → record).
+    const caption = (pid, i) => {
+      const meta = ctx.photoMeta && Object.prototype.hasOwnProperty.call(ctx.photoMeta, pid) ? ctx.photoMeta[pid] : null;
+      const text = meta && typeof meta.caption === 'string' ? meta.caption.trim() : '';
+      return `照片 ${i + 1}${text ? '：' + text : ''}`;
+    };
     return h('section', { class: 'report-photos', 'aria-labelledby': 'report-photos-title' },
       h('h3', { id: 'report-photos-title' }, '照片证据'),
       groups.map((g) => h('div', { class: 'photo-group', 'data-report-photos': g.key },
         h('p', { class: 'where' }, g.title),
         h('div', { class: 'photo-row' }, g.list.map((pid, i) => h('figure', {},
           photoImage(urls.get(pid), pid, `${g.title.slice(0, 40)} 照片 ${i + 1}`),
-          h('figcaption', {}, `照片 ${i + 1}`)))))));
+          h('figcaption', {}, caption(pid, i))))))));
   }
 
   /**
