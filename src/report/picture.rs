@@ -55,7 +55,10 @@ pub fn sniff(bytes: &[u8]) -> Option<(&'static str, u32, u32)> {
         ])))
     };
     let be32 = |i: usize| Some(u32::from_be_bytes(bytes.get(i..i + 4)?.try_into().ok()?));
-    let size = |w: u32, h: u32| (w > 0 && h > 0).then_some((w, h));
+    // JPEG cannot say more than 65 535; a PNG that does is refused too, which
+    // keeps `fit`'s products exact in JavaScript's doubles as well.
+    let size =
+        |w: u32, h: u32| ((1..=65535).contains(&w) && (1..=65535).contains(&h)).then_some((w, h));
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR") {
         let (w, h) = size(be32(16)?, be32(20)?)?;
         return Some(("png", w, h));
@@ -150,6 +153,9 @@ mod tests {
         assert_eq!(sniff(&jpeg), Some(("jpeg", 640, 480)));
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), None);
         assert_eq!(sniff(b"GIF89a"), None);
+        let mut huge = png.clone();
+        huge[16..20].copy_from_slice(&70_000u32.to_be_bytes());
+        assert_eq!(sniff(&huge), None);
     }
 
     #[test]

@@ -290,7 +290,8 @@
   function sniff(bytes) {
     const be16 = (i) => (i + 1 < bytes.length ? (bytes[i] << 8) | bytes[i + 1] : null);
     const be32 = (i) => (i + 3 < bytes.length ? ((bytes[i] << 24) >>> 0) + (bytes[i + 1] << 16) + (bytes[i + 2] << 8) + bytes[i + 3] : null);
-    const sized = (ext, w, h) => (w > 0 && h > 0 ? [ext, w, h] : null);
+    // At most 65 535 px a side (as picture.rs): fit()'s products stay exact.
+    const sized = (ext, w, h) => (w > 0 && h > 0 && w <= 65535 && h <= 65535 ? [ext, w, h] : null);
     const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 0x49, 0x48, 0x44, 0x52];
     if (bytes.length >= 16 && PNG.every((b, i) => (i >= 8 && i < 12) || bytes[i] === b)) return sized('png', be32(16), be32(20));
     if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
