@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -331,7 +331,11 @@ test('LibreOffice prints every .docx on A4 with all text inside the margins', ()
   }
 });
 
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+  // The documents, PDFs and LibreOffice profile take ~10 MB of a shared /tmp.
+  if (dir && !process.env.DUDAO_KEEP_DIR) rmSync(dir, { recursive: true, force: true });
+});
 
 // python-docx: each picture inline, at the size outcome-doc.css gives it,
 // its bytes the photo's, its caption the paragraph under it.

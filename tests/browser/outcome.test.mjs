@@ -6,7 +6,7 @@
 // axe, and no network request.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -30,7 +30,10 @@ before(async () => {
   fixture = path.join(dir, '评估-annex-1-veto.json');
   await writeFile(fixture, JSON.stringify(withVeto(), null, 2));
 });
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
 async function open(url = pageUrl(OUTCOME)) {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });

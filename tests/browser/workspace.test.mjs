@@ -7,7 +7,7 @@
 // own empty IndexedDB.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -32,7 +32,10 @@ before(async () => {
   browser = await launch();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'dudao-workspace-'));
 });
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
 
 /** A fresh profile (own IndexedDB) on `rel`; collects dialogs, errors and network use. */
 async function open(rel, ready = '#assess-app[data-ready]') {
