@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 
 use crate::model::{Points, Rubric};
 
+pub(crate) use docx::THEME;
 pub use docx::checklist_docx;
 pub use xlsx::{WorkbookLayout, scoring_workbook, workbook_layout};
 

@@ -208,6 +208,12 @@ test('CLI and browser give byte-identical HTML and .docx parts for every case', 
       assert.deepEqual(JSON.parse(execFileSync(PYTHON, ['-c', DOCX_PARTS, mine], { encoding: 'utf8' })), parts);
     }
   }
+  // The package ECMA-376 expects (openxml-audit finds nothing missing): a
+  // font table and a theme besides the document, styles, settings and footer.
+  assert.deepEqual(D.docxParts('opinion', O.findings(written.clean.doc)).map((p) => p.name), [
+    '[Content_Types].xml', '_rels/.rels', 'word/_rels/document.xml.rels', 'word/document.xml', 'word/styles.xml',
+    'word/settings.xml', 'word/footer1.xml', 'word/fontTable.xml', 'word/theme/theme1.xml',
+  ]);
 });
 
 test('python-docx reads the same text as the HTML, on A4 with 2.5 cm margins, East Asian font and zh-CN', () => {

@@ -16,6 +16,9 @@
 mod package;
 mod wml;
 
+/// The minimal theme every .docx carries (the 督导意见书 too, src/report/docx.rs).
+pub(crate) use package::THEME;
+
 use super::{ExportError, TICK_INSTRUCTION, band_label, band_note, band_rule, full_marks};
 use crate::model::{Kind, Points, Rubric};
 use package::*;

@@ -179,7 +179,7 @@ pub(super) const FONT_TABLE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" st
 /// A minimal theme: ECMA-376 expects a theme relationship from the main
 /// document (a schema check reports its absence). Its fonts name the same
 /// faces as the document, with 宋体 for Simplified Chinese.
-pub(super) const THEME: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+pub(crate) const THEME: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <a:theme xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" name=\"dudao\"><a:themeElements>\
 <a:clrScheme name=\"dudao\"><a:dk1><a:sysClr val=\"windowText\" lastClr=\"000000\"/></a:dk1>\
 <a:lt1><a:sysClr val=\"window\" lastClr=\"FFFFFF\"/></a:lt1><a:dk2><a:srgbClr val=\"44546A\"/></a:dk2>\

@@ -426,6 +426,8 @@
     '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>' +
     '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>' +
     '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>' +
+    '<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>' +
+    '<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>' +
     '</Types>';
   const PACKAGE_RELS = XML_HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>' +
@@ -433,7 +435,37 @@
   const DOCUMENT_RELS = XML_HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>' +
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>' +
-    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>';
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>' +
+    '<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>' +
+    '<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/></Relationships>';
+  /**
+   * The faces the styles name, with the names Word and WPS know them by on a
+   * system that is not Chinese (ECMA-376 expects a font table and a theme).
+   */
+  const FONT_TABLE = XML_HEAD + `<w:fonts ${W_NS}>` + [
+    ['仿宋', 'FangSong', '02010609060101010101', '86', 'modern'],
+    ['宋体', 'SimSun', '02010600030101010101', '86', 'auto'],
+    ['黑体', 'SimHei', '02010609060101010101', '86', 'modern'],
+    ['楷体', 'KaiTi', '02010609060101010101', '86', 'modern'],
+    [FONTS.latin, '', '02020603050405020304', '00', 'roman'],
+  ].map(([name, alt, panose, charset, family]) => `<w:font w:name="${name}">${alt ? `<w:altName w:val="${alt}"/>` : ''}<w:panose1 w:val="${panose}"/>` +
+    `<w:charset w:val="${charset}"/><w:family w:val="${family}"/><w:pitch w:val="variable"/></w:font>`).join('') + '</w:fonts>';
+  /** The minimal theme of every dudao .docx (src/export/docx/package.rs THEME). */
+  const THEME = XML_HEAD +
+    '<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="dudao"><a:themeElements><a:clrScheme name="dudao"><a:dk1>' +
+    '<a:sysClr val="windowText" lastClr="000000"/></a:dk1><a:lt1><a:sysClr val="window" lastClr="FFFFFF"/></a:lt1><a:dk2><a:srgbClr val="44546A"/></a:dk2>' +
+    '<a:lt2><a:srgbClr val="E7E6E6"/></a:lt2><a:accent1><a:srgbClr val="4472C4"/></a:accent1><a:accent2><a:srgbClr val="ED7D31"/></a:accent2><a:accent3>' +
+    '<a:srgbClr val="A5A5A5"/></a:accent3><a:accent4><a:srgbClr val="FFC000"/></a:accent4><a:accent5><a:srgbClr val="5B9BD5"/></a:accent5><a:accent6>' +
+    '<a:srgbClr val="70AD47"/></a:accent6><a:hlink><a:srgbClr val="0563C1"/></a:hlink><a:folHlink><a:srgbClr val="954F72"/></a:folHlink></a:clrScheme>' +
+    '<a:fontScheme name="dudao"><a:majorFont><a:latin typeface="Times New Roman"/><a:ea typeface=""/><a:cs typeface=""/>' +
+    '<a:font script="Hans" typeface="微软雅黑"/></a:majorFont><a:minorFont><a:latin typeface="Times New Roman"/><a:ea typeface=""/><a:cs typeface=""/>' +
+    '<a:font script="Hans" typeface="宋体"/></a:minorFont></a:fontScheme><a:fmtScheme name="dudao"><a:fillStyleLst><a:solidFill><a:schemeClr val="phClr"/>' +
+    '</a:solidFill><a:solidFill><a:schemeClr val="phClr"/></a:solidFill><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:fillStyleLst>' +
+    '<a:lnStyleLst><a:ln w="6350"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:ln><a:ln w="12700"><a:solidFill><a:schemeClr val="phClr"/>' +
+    '</a:solidFill></a:ln><a:ln w="19050"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:ln></a:lnStyleLst><a:effectStyleLst><a:effectStyle>' +
+    '<a:effectLst/></a:effectStyle><a:effectStyle><a:effectLst/></a:effectStyle><a:effectStyle><a:effectLst/></a:effectStyle></a:effectStyleLst>' +
+    '<a:bgFillStyleLst><a:solidFill><a:schemeClr val="phClr"/></a:solidFill><a:solidFill><a:schemeClr val="phClr"/></a:solidFill><a:solidFill>' +
+    '<a:schemeClr val="phClr"/></a:solidFill></a:bgFillStyleLst></a:fmtScheme></a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>';
   const SETTINGS = XML_HEAD + `<w:settings ${W_NS}><w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/></w:settings>`;
   const FOOTER = XML_HEAD + `<w:ftr ${W_NS}><w:p><w:pPr><w:pStyle w:val="DocFooter"/></w:pPr><w:r><w:t xml:space="preserve">第 </w:t></w:r>` +
     '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>' +
@@ -456,6 +488,8 @@
       { name: 'word/styles.xml', data: stylesXml() },
       { name: 'word/settings.xml', data: SETTINGS },
       { name: 'word/footer1.xml', data: FOOTER },
+      { name: 'word/fontTable.xml', data: FONT_TABLE },
+      { name: 'word/theme/theme1.xml', data: THEME },
     ].concat(embedded.map((p, i) => ({ name: `word/media/image${i + 1}.${p.ext}`, data: p.bytes })));
   }
 
