@@ -68,6 +68,9 @@ enum Command {
         /// Milliseconds a client has to send a whole request head.
         #[arg(long, default_value_t = 10_000, hide = true)]
         header_timeout_ms: u64,
+        /// Milliseconds a response may wait on a client that reads nothing.
+        #[arg(long, default_value_t = 30_000, hide = true)]
+        write_timeout_ms: u64,
     },
     /// Load and validate the content and rubrics, and print every problem found.
     ///
@@ -181,6 +184,7 @@ fn main() -> ExitCode {
             poll,
             max_connections,
             header_timeout_ms,
+            write_timeout_ms,
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             // The same rules as `build`: never serve (and rebuild into) a
@@ -197,6 +201,7 @@ fn main() -> ExitCode {
                 limits: dudao::serve::Limits {
                     max_connections,
                     header_timeout: std::time::Duration::from_millis(header_timeout_ms),
+                    write_timeout: std::time::Duration::from_millis(write_timeout_ms),
                     ..Default::default()
                 },
             };

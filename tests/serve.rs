@@ -211,6 +211,49 @@ fn a_request_head_trickled_byte_by_byte_times_out() {
     assert!(serve.get("/").starts_with("HTTP/1.1 200"));
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_client_that_stops_reading_loses_its_connection_slot() {
+    let serve = Serve::start(&["--max-connections", "1", "--write-timeout-ms", "1000"]);
+    // 200 pipelined requests for a 150 KB page: ~30 MB of responses, far
+    // more than the socket buffers hold, and this client reads none of it.
+    let mut stuck = TcpStream::connect(serve.address).unwrap();
+    stuck
+        .write_all(&b"GET /tailor/ HTTP/1.1\r\nHost: x\r\n\r\n".repeat(200))
+        .unwrap();
+    let answers = |path: &str| -> bool {
+        let Ok(mut stream) = TcpStream::connect_timeout(&serve.address, Duration::from_secs(2))
+        else {
+            return false;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        if stream.write_all(request.as_bytes()).is_err() {
+            return false;
+        }
+        let mut head = [0; 12];
+        stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.1 200")
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        !answers("/notice/"),
+        "the one connection slot should be the stuck client's"
+    );
+    let started = Instant::now();
+    let freed = loop {
+        std::thread::sleep(Duration::from_millis(200));
+        if answers("/notice/") {
+            break started.elapsed();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "a client that reads nothing kept the only slot for 10 s"
+        );
+    };
+    assert!(freed < Duration::from_secs(4), "freed only after {freed:?}");
+    drop(stuck);
+}
+
 #[test]
 fn serve_answers_only_get_and_head_and_stays_inside_the_site() {
     let serve = Serve::start(&[]);

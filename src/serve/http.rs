@@ -3,17 +3,21 @@
 //! [`Snapshot`](super::Snapshot), plus the live-reload script and its event
 //! stream.
 //!
-//! Hostile or broken clients are bounded three ways: at most
+//! Hostile or broken clients are bounded four ways: at most
 //! [`Limits::max_connections`] connections at once (more are accepted and
 //! closed at once, so the listen backlog and the process's file descriptors
 //! never fill up); a request head must arrive whole within
 //! [`Limits::header_timeout`] of the connection going idle (slowloris,
-//! idle keep-alive); and a head larger than [`Limits::max_head_bytes`] is
+//! idle keep-alive); a head larger than [`Limits::max_head_bytes`] is
 //! refused with 431 without being buffered (a 1 GB request line costs the
-//! server one 16 KiB buffer).
+//! server one 16 KiB buffer); and a client that stops reading its response
+//! for [`Limits::write_timeout`] loses the connection, so slow readers
+//! cannot hold every connection slot.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::future::Future;
+use std::io;
 use std::path::{Component, Path};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -26,7 +30,8 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
 use super::Live;
@@ -49,6 +54,7 @@ pub struct Limits {
     pub max_connections: usize,
     pub header_timeout: Duration,
     pub max_head_bytes: usize,
+    pub write_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -59,6 +65,9 @@ impl Default for Limits {
             max_connections: 256,
             header_timeout: Duration::from_secs(10),
             max_head_bytes: 16 * 1024,
+            // Long enough for a phone on a weak link to take a 50 MB page
+            // in pieces; a write that moves nothing for this long is stuck.
+            write_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -94,10 +103,103 @@ pub async fn run(listener: TcpListener, live: Arc<Live>, limits: Limits) {
                 async move { Ok::<_, Infallible>(respond(&live, &request)) }
             });
             let _ = builder
-                .serve_connection(TokioIo::new(stream), service)
+                .serve_connection(
+                    TokioIo::new(StallLimit::new(stream, limits.write_timeout)),
+                    service,
+                )
                 .await;
             drop(permit);
         });
+    }
+}
+
+/// A connection whose writes fail once one has made no progress for
+/// `limit`: hyper has a timeout for reading a request head but none for
+/// writing a response, and a client that never reads would keep its
+/// connection slot for ever.
+struct StallLimit {
+    stream: TcpStream,
+    limit: Duration,
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl StallLimit {
+    fn new(stream: TcpStream, limit: Duration) -> Self {
+        StallLimit {
+            stream,
+            limit,
+            stalled: None,
+        }
+    }
+
+    /// Turns a write's `Pending` into an error once the stall has lasted
+    /// `limit`; any progress forgets the stall.
+    fn bound<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if polled.is_ready() {
+            self.stalled = None;
+            return polled;
+        }
+        let limit = self.limit;
+        let stalled = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for StallLimit {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for StallLimit {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.bound(cx, polled)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.bound(cx, polled)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_flush(cx);
+        this.bound(cx, polled)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
     }
 }
 
