@@ -22,7 +22,7 @@ mod watch;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use hyper::body::Bytes;
 use serde::Serialize;
@@ -50,7 +50,31 @@ pub struct Options {
 pub struct Snapshot {
     pub files: Files,
     pub generation: u64,
+    /// The generation whose rebuild last changed each file's bytes: its
+    /// HTTP validator (see `http`), so a reload fetches only what changed.
+    changed_in: std::collections::HashMap<String, u64>,
     failure: Option<Bytes>,
+}
+
+impl Snapshot {
+    /// The snapshot of a build after `previous`, whose `changed` paths
+    /// differ from it.
+    fn next(previous: &Snapshot, files: Files, changed: &[String]) -> Snapshot {
+        let generation = previous.generation + 1;
+        let mut changed_in = previous.changed_in.clone();
+        for path in changed {
+            match files.contains_key(path) {
+                true => changed_in.insert(path.clone(), generation),
+                false => changed_in.remove(path),
+            };
+        }
+        Snapshot {
+            files,
+            generation,
+            changed_in,
+            failure: None,
+        }
+    }
 }
 
 /// What the HTTP side and the rebuild thread share.
@@ -61,10 +85,12 @@ pub struct Live {
 
 impl Live {
     fn new(files: Files) -> Self {
+        let changed_in = files.keys().map(|path| (path.clone(), 1)).collect();
         Live {
             current: Mutex::new(Arc::new(Snapshot {
                 files,
                 generation: 1,
+                changed_in,
                 failure: None,
             })),
             clients: Mutex::new(Vec::new()),
@@ -171,10 +197,13 @@ pub fn serve(options: &Options) -> Result<(), String> {
     std::thread::spawn(move || {
         // Keep the watcher alive as long as the rebuilds.
         let _watch = watch;
-        while let Ok(mut paths) = changes.recv() {
+        while let Ok(watch::Changes { mut paths, since }) = changes.recv() {
+            let mut trace = Trace::start(since);
             // Changes that came in while the last rebuild ran: one rebuild.
-            while let Ok(more) = changes.recv_timeout(Duration::from_millis(2)) {
-                paths.extend(more);
+            // (The debouncer hands over a save's events at once: waiting
+            // here for more only delayed every rebuild.)
+            while let Ok(more) = changes.try_recv() {
+                paths.extend(more.paths);
             }
             rebuild_once(
                 &mut rebuilder,
@@ -182,6 +211,7 @@ pub fn serve(options: &Options) -> Result<(), String> {
                 &paths,
                 &rebuild_live,
                 rebuild_disk.as_ref(),
+                &mut trace,
             );
         }
     });
@@ -221,6 +251,7 @@ fn rebuild_once(
     sources: &[PathBuf],
     live: &Live,
     disk: Option<&disk::Writer>,
+    trace: &mut Trace,
 ) {
     let started = Instant::now();
     let previous = live.snapshot();
@@ -240,14 +271,13 @@ fn rebuild_once(
             let (rendered, reused) = (built.rendered, built.reused);
             let timings = built.timings.to_string();
             let published = Instant::now();
+            trace.mark("built");
             live.publish(
-                Snapshot {
-                    files: built.files,
-                    generation,
-                    failure: None,
-                },
+                Snapshot::next(&previous, built.files, &built.changed),
                 message,
             );
+            trace.mark("sent");
+            trace.print();
             // scripts/bench reads this line.
             eprintln!(
                 "built {files} files ({changed} changed; {rendered} pages rendered, \
@@ -273,12 +303,62 @@ fn rebuild_once(
                 Snapshot {
                     files: previous.files.clone(),
                     generation: previous.generation,
+                    changed_in: previous.changed_in.clone(),
                     failure: Some(message.clone()),
                 },
                 message,
             );
         }
     }
+}
+
+/// When a rebuild's steps happened, as milliseconds since the Unix epoch
+/// (so `scripts/bench-serve.mjs` can line them up with the browser's clock):
+/// printed after each rebuild when `DUDAO_SERVE_TRACE` is set.
+struct Trace {
+    on: bool,
+    marks: Vec<(&'static str, f64)>,
+}
+
+impl Trace {
+    /// A trace of a rebuild whose first file event came at `since`.
+    fn start(since: Instant) -> Trace {
+        let mut trace = Trace {
+            on: std::env::var_os("DUDAO_SERVE_TRACE").is_some(),
+            marks: Vec::new(),
+        };
+        if trace.on {
+            let now = epoch_ms();
+            trace
+                .marks
+                .push(("event", now - since.elapsed().as_secs_f64() * 1e3));
+            trace.marks.push(("delivered", now));
+        }
+        trace
+    }
+
+    fn mark(&mut self, step: &'static str) {
+        if self.on {
+            self.marks.push((step, epoch_ms()));
+        }
+    }
+
+    fn print(&self) {
+        if self.on {
+            let marks: Vec<String> = self
+                .marks
+                .iter()
+                .map(|(step, at)| format!("{step}={at:.1}"))
+                .collect();
+            eprintln!("trace: {}", marks.join(" "));
+        }
+    }
+}
+
+fn epoch_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1e3)
 }
 
 fn print_warnings(warnings: &[Diagnostic]) {
