@@ -126,7 +126,7 @@ fn respond(live: &Live, request: &Request<hyper::body::Incoming>) -> Response<Bo
                 Some(file) => match snapshot.files.get(&file) {
                     Some(bytes) => {
                         let tag = entity_tag(snapshot.changed_in.get(&file).copied());
-                        if is_fresh(request, &tag) {
+                        if is_fresh(request.headers(), &tag) {
                             not_modified(tag)
                         } else {
                             let mut response = page(&file, bytes);
@@ -204,8 +204,8 @@ fn entity_tag(changed_in: Option<u64>) -> HeaderValue {
 
 /// Whether the browser holds the current bytes (its `If-None-Match` names
 /// `tag`).
-fn is_fresh(request: &Request<hyper::body::Incoming>, tag: &HeaderValue) -> bool {
-    let Some(held) = request.headers().get(header::IF_NONE_MATCH) else {
+fn is_fresh(headers: &hyper::HeaderMap, tag: &HeaderValue) -> bool {
+    let Some(held) = headers.get(header::IF_NONE_MATCH) else {
         return false;
     };
     let tag = tag.as_bytes();
@@ -388,6 +388,23 @@ mod tests {
         assert_eq!(resolve("/../etc/passwd"), None);
         assert_eq!(resolve("/%2e%2e/etc/passwd"), None);
         assert_eq!(resolve("/a/%2e%2e/%2e%2e/x"), None);
+    }
+
+    #[test]
+    fn a_file_is_fresh_only_for_its_own_tag() {
+        let tag = entity_tag(Some(3));
+        let held = |value: &str| {
+            let mut headers = hyper::HeaderMap::new();
+            headers.insert(header::IF_NONE_MATCH, HeaderValue::from_str(value).unwrap());
+            is_fresh(&headers, &tag)
+        };
+        let own = tag.to_str().unwrap();
+        assert!(held(own));
+        assert!(held(&format!("W/{own}")));
+        assert!(held(&format!("\"x\", {own}")));
+        assert!(!held(entity_tag(Some(4)).to_str().unwrap()));
+        assert!(!held("\"x\""));
+        assert!(!is_fresh(&hyper::HeaderMap::new(), &tag));
     }
 
     #[test]

@@ -395,3 +395,38 @@ fn warn_unless_loopback(address: SocketAddr) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_keeps_the_generation_that_last_changed_it() {
+        let files = |paths: &[&str]| -> Files {
+            paths
+                .iter()
+                .map(|p| (p.to_string(), Bytes::from(p.to_string())))
+                .collect()
+        };
+        let live = Live::new(files(&["a", "b", "c"]));
+        let first = live.snapshot();
+        let second = Snapshot::next(
+            &first,
+            files(&["a", "b", "d"]),
+            &["b".into(), "c".into(), "d".into()],
+        );
+        let at = |s: &Snapshot, p: &str| s.changed_in.get(p).copied();
+        assert_eq!(second.generation, 2);
+        assert_eq!(
+            [
+                at(&second, "a"),
+                at(&second, "b"),
+                at(&second, "c"),
+                at(&second, "d")
+            ],
+            [Some(1), Some(2), None, Some(2)]
+        );
+        let third = Snapshot::next(&second, files(&["a", "b", "d"]), &["a".into()]);
+        assert_eq!([at(&third, "a"), at(&third, "b")], [Some(3), Some(2)]);
+    }
+}
