@@ -164,7 +164,6 @@ mod tests {
                 .map(|(path, bytes)| (path.to_string(), (*bytes).clone()))
                 .collect(),
             generation: 1,
-            changed_in: Default::default(),
             failure: None,
         }
     }

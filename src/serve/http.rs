@@ -120,12 +120,12 @@ fn respond(live: &Live, request: &Request<hyper::body::Incoming>) -> Response<Bo
                 .insert(header::CONNECTION, HeaderValue::from_static("keep-alive"));
             return response;
         }
-        _ => {
-            let snapshot = live.snapshot();
-            match resolve(path) {
-                Some(file) => match snapshot.files.get(&file) {
+        _ => match resolve(path) {
+            Some(file) => {
+                let (snapshot, changed_in) = live.file(&file);
+                match snapshot.files.get(&file) {
                     Some(bytes) => {
-                        let tag = entity_tag(snapshot.changed_in.get(&file).copied());
+                        let tag = entity_tag(changed_in);
                         if is_fresh(request.headers(), &tag) {
                             not_modified(tag)
                         } else {
@@ -145,10 +145,10 @@ fn respond(live: &Live, request: &Request<hyper::body::Incoming>) -> Response<Bo
                     // Browsers ask for it by themselves; the site has none.
                     None if file == "favicon.ico" => text(StatusCode::NO_CONTENT, ""),
                     None => not_found(),
-                },
-                None => not_found(),
+                }
             }
-        }
+            None => not_found(),
+        },
     };
     if head {
         let (parts, body) = response.into_parts();

@@ -50,55 +50,54 @@ pub struct Options {
 pub struct Snapshot {
     pub files: Files,
     pub generation: u64,
-    /// The generation whose rebuild last changed each file's bytes: its
-    /// HTTP validator (see `http`), so a reload fetches only what changed.
-    changed_in: std::collections::HashMap<String, u64>,
     failure: Option<Bytes>,
-}
-
-impl Snapshot {
-    /// The snapshot of a build after `previous`, whose `changed` paths
-    /// differ from it.
-    fn next(previous: &Snapshot, files: Files, changed: &[String]) -> Snapshot {
-        let generation = previous.generation + 1;
-        let mut changed_in = previous.changed_in.clone();
-        for path in changed {
-            match files.contains_key(path) {
-                true => changed_in.insert(path.clone(), generation),
-                false => changed_in.remove(path),
-            };
-        }
-        Snapshot {
-            files,
-            generation,
-            changed_in,
-            failure: None,
-        }
-    }
 }
 
 /// What the HTTP side and the rebuild thread share.
 pub struct Live {
-    current: Mutex<Arc<Snapshot>>,
+    current: Mutex<Current>,
     clients: Mutex<Vec<UnboundedSender<Bytes>>>,
+}
+
+/// The snapshot served, and the generation whose rebuild last changed each
+/// of its files: the files' HTTP validators (see `http`), so a reload
+/// fetches only what changed. Kept beside the snapshot, under one lock,
+/// and updated in place for the changed paths only (copying it whole was
+/// 10 ms of every rebuild at ×100).
+struct Current {
+    snapshot: Arc<Snapshot>,
+    changed_in: std::collections::HashMap<String, u64>,
 }
 
 impl Live {
     fn new(files: Files) -> Self {
         let changed_in = files.keys().map(|path| (path.clone(), 1)).collect();
         Live {
-            current: Mutex::new(Arc::new(Snapshot {
-                files,
-                generation: 1,
+            current: Mutex::new(Current {
+                snapshot: Arc::new(Snapshot {
+                    files,
+                    generation: 1,
+                    failure: None,
+                }),
                 changed_in,
-                failure: None,
-            })),
+            }),
             clients: Mutex::new(Vec::new()),
         }
     }
 
+    fn current(&self) -> std::sync::MutexGuard<'_, Current> {
+        self.current.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        Arc::clone(&self.current.lock().unwrap_or_else(PoisonError::into_inner))
+        Arc::clone(&self.current().snapshot)
+    }
+
+    /// The snapshot, and the generation that last changed `file` in it.
+    fn file(&self, file: &str) -> (Arc<Snapshot>, Option<u64>) {
+        let current = self.current();
+        let changed_in = current.changed_in.get(file).copied();
+        (Arc::clone(&current.snapshot), changed_in)
     }
 
     /// A new live-reload event stream: it starts with the current build's
@@ -120,9 +119,20 @@ impl Live {
         http::Body::Events(receiver)
     }
 
-    /// Serves `snapshot` from now on and sends `message` to every open page.
-    fn publish(&self, snapshot: Snapshot, message: Bytes) {
-        *self.current.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+    /// Serves `snapshot` from now on, its `changed` paths (`None`: the
+    /// files of the last snapshot) changed by it, and sends `message` to
+    /// every open page.
+    fn publish(&self, snapshot: Snapshot, changed: Option<&[String]>, message: Bytes) {
+        {
+            let mut current = self.current();
+            for path in changed.unwrap_or_default() {
+                match snapshot.files.contains_key(path) {
+                    true => current.changed_in.insert(path.clone(), snapshot.generation),
+                    false => current.changed_in.remove(path),
+                };
+            }
+            current.snapshot = Arc::new(snapshot);
+        }
         self.clients
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -273,7 +283,12 @@ fn rebuild_once(
             let published = Instant::now();
             trace.mark("built");
             live.publish(
-                Snapshot::next(&previous, built.files, &built.changed),
+                Snapshot {
+                    files: built.files,
+                    generation,
+                    failure: None,
+                },
+                Some(&built.changed),
                 message,
             );
             trace.mark("sent");
@@ -303,9 +318,9 @@ fn rebuild_once(
                 Snapshot {
                     files: previous.files.clone(),
                     generation: previous.generation,
-                    changed_in: previous.changed_in.clone(),
                     failure: Some(message.clone()),
                 },
+                None,
                 message,
             );
         }
@@ -402,31 +417,28 @@ mod tests {
 
     #[test]
     fn a_file_keeps_the_generation_that_last_changed_it() {
-        let files = |paths: &[&str]| -> Files {
-            paths
+        let snapshot = |generation, paths: &[&str]| Snapshot {
+            files: paths
                 .iter()
                 .map(|p| (p.to_string(), Bytes::from(p.to_string())))
-                .collect()
+                .collect(),
+            generation,
+            failure: None,
         };
-        let live = Live::new(files(&["a", "b", "c"]));
-        let first = live.snapshot();
-        let second = Snapshot::next(
-            &first,
-            files(&["a", "b", "d"]),
-            &["b".into(), "c".into(), "d".into()],
+        let live = Live::new(snapshot(1, &["a", "b", "c"]).files);
+        let at =
+            |paths: &[&str]| -> Vec<Option<u64>> { paths.iter().map(|p| live.file(p).1).collect() };
+        let changed = ["b".to_string(), "c".into(), "d".into()];
+        live.publish(snapshot(2, &["a", "b", "d"]), Some(&changed), Bytes::new());
+        assert_eq!(at(&["a", "b", "c", "d"]), [Some(1), Some(2), None, Some(2)]);
+        // A failed rebuild serves the same files: nothing changed.
+        live.publish(snapshot(2, &["a", "b", "d"]), None, Bytes::new());
+        live.publish(
+            snapshot(3, &["a", "b", "d"]),
+            Some(&["a".into()]),
+            Bytes::new(),
         );
-        let at = |s: &Snapshot, p: &str| s.changed_in.get(p).copied();
-        assert_eq!(second.generation, 2);
-        assert_eq!(
-            [
-                at(&second, "a"),
-                at(&second, "b"),
-                at(&second, "c"),
-                at(&second, "d")
-            ],
-            [Some(1), Some(2), None, Some(2)]
-        );
-        let third = Snapshot::next(&second, files(&["a", "b", "d"]), &["a".into()]);
-        assert_eq!([at(&third, "a"), at(&third, "b")], [Some(3), Some(2)]);
+        assert_eq!(at(&["a", "b", "d"]), [Some(3), Some(2), Some(2)]);
+        assert_eq!(live.file("a").0.generation, 3);
     }
 }
