@@ -52,7 +52,7 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     // edit to an indicator's text (not its title) neither makes nor walks
     // the page's lines (0.4 s a rebuild at ×100).
     let project = site.project;
-    let indicators: Vec<(u32, &str, u32, Vec<(&str, &str)>)> = project
+    let indicators: Vec<IndicatorKey> = project
         .catalogue
         .indicators
         .iter()
@@ -76,6 +76,10 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
         || context_of(site),
     )
 }
+
+/// What the page shows of an indicator: number, title, group, and the
+/// rubric rows using it.
+type IndicatorKey<'a> = (u32, &'a str, u32, Vec<(&'a str, &'a str)>);
 
 fn context_of(site: &Site) -> minijinja::Value {
     let project = site.project;
