@@ -10,6 +10,20 @@
 // appends a sentence to FILE's text, waits for the page's load event and
 // the sentence on the page. Prints each run and the median, and serve's own
 // rebuild time. The edits stay in PROJECT: run it on a copy.
+//
+// Each run is also broken down on one clock (serve prints its steps as Unix
+// epoch milliseconds under DUDAO_SERVE_TRACE; the browser's
+// PerformanceNavigationTiming is relative to performance.timeOrigin):
+//   write → event     the file written until its first file-system event
+//   → delivered       the watcher's debounce
+//   → built           serve's rebuild
+//   → sent            the reload event published
+//   → navigation      the event received, location.reload() called
+//   → html            the page's HTML received (responseEnd)
+//   → load            subresources, parsing, scripts, until the load event
+//   → visible         until this script sees the sentence (mostly
+//                     Playwright's polling: the page showed it at its first
+//                     contentful paint, printed after each run)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +39,7 @@ const runs = Number(runsArg);
 const output = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-bench-serve-'));
 const serve = spawn(BIN, ['serve', '--root', project, '--output', path.join(output, 'site'), '--address', '127.0.0.1:0'], {
   stdio: ['ignore', 'ignore', 'pipe'],
+  env: { ...process.env, DUDAO_SERVE_TRACE: '1' },
 });
 let log = '';
 const base = await new Promise((resolve, reject) => {
@@ -42,6 +57,9 @@ await page.goto(base + pagePath);
 await page.waitForSelector('html[data-dudao-live="connected"]');
 const source = path.join(project, file);
 const times = [];
+const STEPS = ['event', 'delivered', 'built', 'sent', 'navigation', 'html', 'load', 'visible'];
+const steps = Object.fromEntries(STEPS.map((s) => [s, []]));
+const paints = [];
 for (let i = 1; i <= runs; i++) {
   // Past the output folder's write (0.3 s after a rebuild), so each run
   // measures an edit on a quiet server.
@@ -50,17 +68,40 @@ for (let i = 1; i <= runs; i++) {
   const text = fs.readFileSync(source, 'utf8');
   const loaded = page.waitForEvent('load', { timeout: 30000 });
   const started = performance.now();
+  const written = Date.now();
   fs.writeFileSync(source, `${text.trimEnd()}${marker}\n`);
   await loaded;
   await page.waitForFunction((m) => document.body.textContent.includes(m), marker, { timeout: 30000, polling: 'raf' });
   const took = performance.now() - started;
+  const visible = Date.now();
   times.push(took);
   const rebuild = [...log.matchAll(/built \d+ files .* in (\d+) ms/g)].pop()?.[1];
-  console.log(`run ${i}: ${took.toFixed(0)} ms save → reloaded (serve's rebuild ${rebuild} ms)`);
+  // Serve's steps, then the browser's, all as epoch milliseconds.
+  const trace = Object.fromEntries(
+    [...([...log.matchAll(/^trace: (.*)$/gm)].pop()?.[1] ?? '').matchAll(/(\w+)=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]),
+  );
+  const nav = await page.evaluate(() => {
+    const t = performance.getEntriesByType('navigation')[0];
+    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    return { origin: performance.timeOrigin, html: t.responseEnd, load: t.loadEventEnd, paint: paint?.startTime };
+  });
+  paints.push(nav.paint);
+  const at = { ...trace, navigation: nav.origin, html: nav.origin + nav.html, load: nav.origin + nav.load, visible };
+  let last = written;
+  const parts = STEPS.map((step) => {
+    const took = at[step] - last;
+    last = at[step] ?? last;
+    steps[step].push(took);
+    return `${step} +${took.toFixed(0)}`;
+  });
+  const paint = nav.paint === undefined ? '' : ` (first contentful paint ${(nav.paint - nav.html).toFixed(0)} ms after html)`;
+  console.log(`run ${i}: ${took.toFixed(0)} ms save → reloaded (serve's rebuild ${rebuild} ms): ${parts.join(', ')}${paint}`);
   await page.waitForSelector('html[data-dudao-live="connected"]');
 }
 const sorted = [...times].sort((a, b) => a - b);
-console.log(`median ${sorted[Math.floor((sorted.length - 1) / 2)].toFixed(0)} ms, min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)} over ${runs} runs`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+console.log(`median ${median(times).toFixed(0)} ms, min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)} over ${runs} runs`);
+console.log(`median steps: ${STEPS.map((s) => `${s} +${median(steps[s]).toFixed(0)}`).join(', ')}`);
 console.log(log.split('\n').filter((l) => l.startsWith('built')).slice(-3).join('\n'));
 await browser.close();
 // serve finishes writing the output folder on SIGTERM: wait for it to exit

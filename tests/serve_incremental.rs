@@ -353,3 +353,61 @@ fn a_failed_rebuild_leaves_the_next_one_correct() {
         "a failed rebuild and a fix",
     );
 }
+
+/// Whether the rebuild kept `path`'s very buffer (a page reused from the
+/// page memo, not rendered again).
+fn kept(before: &Files, after: &Files, path: &str) -> bool {
+    let (a, b) = (&before[path], &after[path]);
+    a.as_ptr() == b.as_ptr() && a.len() == b.len()
+}
+
+#[test]
+fn the_whole_site_pages_render_again_only_when_what_they_read_changed() {
+    let project = project();
+    let root = project.path();
+    let mut serve = Rebuilder::default();
+    let mut site = serve.rebuild(root, &[], &Files::new()).unwrap().files;
+    let (coverage, tailor) = ("coverage/index.html", "tailor/index.html");
+
+    // The tailor page carries every indicator's text; coverage none.
+    let text = edit(
+        root,
+        "content/indicators/05.md",
+        "\n---\n",
+        "\n---\n（编辑测试）",
+    );
+    let built = rebuild_and_compare(&mut serve, root, &[text], &site, "an indicator's text");
+    assert!(kept(&site, &built.files, coverage), "coverage reused");
+    assert!(!kept(&site, &built.files, tailor), "tailor rendered again");
+    site = built.files;
+
+    // Neither carries a group's text.
+    let group = edit(
+        root,
+        "content/groups/02.md",
+        "\n---\n",
+        "\n---\n（编辑测试）",
+    );
+    let built = rebuild_and_compare(&mut serve, root, &[group], &site, "a group's text");
+    assert!(kept(&site, &built.files, coverage), "coverage reused");
+    assert!(kept(&site, &built.files, tailor), "tailor reused");
+    site = built.files;
+
+    // Both show a rubric's rows.
+    let criterion = edit(
+        root,
+        "rubrics/annex-1.yaml",
+        "备案评价范围与机构经营范围相匹配。",
+        "备案评价范围与机构经营范围相匹配（改）。",
+    );
+    let built = rebuild_and_compare(&mut serve, root, &[criterion], &site, "a criterion");
+    assert!(!kept(&site, &built.files, coverage), "coverage rendered");
+    assert!(!kept(&site, &built.files, tailor), "tailor rendered");
+    site = built.files;
+
+    // An indicator's title is in both.
+    let title = edit(root, "content/indicators/05.md", "title: ", "title: 改");
+    let built = rebuild_and_compare(&mut serve, root, &[title], &site, "an indicator's title");
+    assert!(!kept(&site, &built.files, coverage), "coverage rendered");
+    assert!(!kept(&site, &built.files, tailor), "tailor rendered");
+}

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::pieces::{Form, piece};
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
 use crate::model::{Catalogue, Kind, Points};
@@ -44,15 +45,21 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
             })
             .collect(),
     };
-    output.insert("api/catalog.json".into(), pretty(&catalog));
+    output.insert("api/catalog.json".into(), pretty(&catalog).into_bytes());
+    let pieces = site.cache.map(|c| &c.pieces);
     for rubric in &project.rubrics {
-        output.insert(format!("api/rubrics/{}.json", rubric.id), pretty(rubric));
+        // Under `dudao serve`, only an edited rubric is serialised again.
+        let json = piece(pieces, Form::Api, &rubric.content_hash, || pretty(rubric));
+        output.insert(
+            format!("api/rubrics/{}.json", rubric.id),
+            json.as_bytes().to_vec(),
+        );
     }
     Ok(())
 }
 
-fn pretty<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).expect("the model always serialises");
-    bytes.push(b'\n');
-    bytes
+fn pretty<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("the model always serialises");
+    text.push('\n');
+    text
 }

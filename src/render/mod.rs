@@ -21,6 +21,7 @@ mod lazy;
 pub mod markdown;
 pub mod offline;
 mod outcome;
+mod pieces;
 mod qr;
 mod rubrics;
 mod summary;
@@ -137,6 +138,8 @@ pub struct Cache {
     pub pages: incremental::PageMemo,
     /// The search index's documents, cut into terms.
     search: crate::search::Memo,
+    /// Each rubric serialised, for the whole-site files made of them all.
+    pieces: pieces::Pieces,
 }
 
 /// A rubric's Office files: relative path → bytes.
@@ -162,6 +165,7 @@ pub fn render_site<E: From<Diagnostics>>(
     let mut hashes = BTreeMap::new();
     if let Some(cache) = cache {
         cache.pages.begin(project);
+        cache.pieces.begin();
     }
     // Families only add files, never read them, so they render on every
     // core; emitting in PAGE_FAMILIES order (each per-rubric family rubric
@@ -206,6 +210,7 @@ pub fn render_site<E: From<Diagnostics>>(
     }
     if let Some(cache) = cache {
         cache.pages.finish();
+        cache.pieces.finish();
     }
     Ok(())
 }

@@ -7,12 +7,13 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
+use super::pieces::{Form, Pieces, piece};
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
 
 /// What the builder needs of each indicator: enough to pick one and read
 /// its explanation while writing a criterion for it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct IndicatorEntry<'a> {
     number: u32,
     group: u32,
@@ -20,7 +21,7 @@ struct IndicatorEntry<'a> {
     explanation: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct GroupEntry<'a> {
     number: u32,
     numeral: &'a str,
@@ -54,15 +55,27 @@ pub fn render_tailor(site: &Site, output: &mut Output) -> Result<(), Diagnostics
         .collect();
     // At ×100 this is 14 MB of JSON: written straight to one string rather
     // than built as a `serde_json::Value` and then a template value of every
-    // rubric (150 MB of heap at the peak; docs/benchmarks.md). Keys come out
-    // sorted at every level, as a `serde_json::Value` map would give them.
-    let data = json_with_sorted_keys(&groups, &indicators, &site.project.rubrics);
-    site.page(
+    // rubric (150 MB of heap at the peak; docs/benchmarks.md). Under `dudao
+    // serve` the page is keyed by what the data is made of (each rubric by
+    // its `content_hash`) and the data is made only when the page renders,
+    // each rubric's part from the last build unless the rubric changed.
+    let rubric_hashes: Vec<&str> = site
+        .project
+        .rubrics
+        .iter()
+        .map(|r| r.content_hash.as_str())
+        .collect();
+    let pieces = site.cache.map(|c| &c.pieces);
+    site.page_keyed(
         output,
         "tailor/",
         "tailor.html",
         "tailor",
-        context! { data => minijinja::Value::from_object(super::theme::ScriptJson::new(data)) },
+        &(&groups, &indicators, &rubric_hashes),
+        || {
+            let data = json_with_sorted_keys(&groups, &indicators, &site.project.rubrics, pieces);
+            context! { data => minijinja::Value::from_object(super::theme::ScriptJson::new(data)) }
+        },
     )?;
 
     // The assess page frame, filled by tailor-handoff.js from localStorage
@@ -87,24 +100,34 @@ fn json_with_sorted_keys(
     groups: &[GroupEntry],
     indicators: &[IndicatorEntry],
     rubrics: &[crate::model::Rubric],
+    pieces: Option<&Pieces>,
 ) -> String {
-    fn array<T: Serialize>(out: &mut String, items: &[T]) {
+    fn script_json<T: Serialize>(item: &T) -> String {
+        let value = serde_json::to_value(item).expect("the model always serialises");
+        super::json_for_script(&value)
+    }
+    fn array<T>(out: &mut String, items: &[T], json: impl Fn(&mut String, &T)) {
         out.push('[');
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            let value = serde_json::to_value(item).expect("the model always serialises");
-            out.push_str(&super::json_for_script(&value));
+            json(out, item);
         }
         out.push(']');
     }
     let mut out = String::from("{\"groups\":");
-    array(&mut out, groups);
+    array(&mut out, groups, |out, group| {
+        out.push_str(&script_json(group))
+    });
     out.push_str(",\"indicators\":");
-    array(&mut out, indicators);
+    array(&mut out, indicators, |out, i| out.push_str(&script_json(i)));
     out.push_str(",\"rubrics\":");
-    array(&mut out, rubrics);
+    array(&mut out, rubrics, |out, rubric| {
+        out.push_str(&piece(pieces, Form::Script, &rubric.content_hash, || {
+            script_json(rubric)
+        }));
+    });
     out.push('}');
     out
 }

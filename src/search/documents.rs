@@ -2,7 +2,7 @@
 //! (indicator, group, footnote, rubric row, requirement), with the text the
 //! browser shows as snippets.
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, Parser, TagEnd};
 use serde::Serialize;
@@ -223,23 +223,59 @@ pub fn documents(project: &Project) -> Vec<Document> {
 /// pieces copied verbatim from official text (notes, criteria): the
 /// official place answers for them, and the index does not carry them twice.
 fn fold_repeats(docs: Vec<Document>) -> Vec<Document> {
-    let texts =
-        |d: &Document| -> Vec<String> { d.segments.iter().map(|(_, t)| t.clone()).collect() };
-    let official_texts: std::collections::BTreeSet<String> =
-        docs.iter().filter(|d| !d.derived).flat_map(texts).collect();
-    let mut kept: Vec<Document> = Vec::with_capacity(docs.len());
-    let mut official: BTreeMap<(String, Vec<String>), usize> = BTreeMap::new();
-    for mut doc in docs {
-        let signature = (doc.title.clone(), texts(&doc));
-        if !doc.derived {
-            official.entry(signature).or_insert(kept.len());
-        } else if let Some(&at) = official.get(&signature) {
-            kept[at].also.push((doc.url, doc.meta));
-            continue;
-        } else {
-            doc.segments
-                .retain(|(_, text)| !official_texts.contains(text));
+    /// What becomes of a document: decided first, borrowing the texts, so
+    /// no text is copied (every text was, twice, at ×100).
+    enum Fate {
+        Keep,
+        /// Folded into the official document at this index.
+        Into(usize),
+        /// Kept without the segments marked `false`.
+        Trim(Vec<bool>),
+    }
+    let fates: Vec<Fate> = {
+        fn texts(d: &Document) -> Vec<&str> {
+            d.segments.iter().map(|(_, t)| t.as_str()).collect()
         }
+        let official_texts: HashSet<&str> = docs
+            .iter()
+            .filter(|d| !d.derived)
+            .flat_map(|d| d.segments.iter().map(|(_, t)| t.as_str()))
+            .collect();
+        let mut official: HashMap<(&str, Vec<&str>), usize> = HashMap::new();
+        docs.iter()
+            .enumerate()
+            .map(|(at, doc)| {
+                let signature = (doc.title.as_str(), texts(doc));
+                if !doc.derived {
+                    official.entry(signature).or_insert(at);
+                    Fate::Keep
+                } else if let Some(&official) = official.get(&signature) {
+                    Fate::Into(official)
+                } else {
+                    let keep = doc
+                        .segments
+                        .iter()
+                        .map(|(_, t)| !official_texts.contains(t.as_str()));
+                    Fate::Trim(keep.collect())
+                }
+            })
+            .collect()
+    };
+    let mut kept: Vec<Document> = Vec::with_capacity(docs.len());
+    let mut place = vec![0; docs.len()];
+    for (at, (mut doc, fate)) in docs.into_iter().zip(fates).enumerate() {
+        match fate {
+            Fate::Into(official) => {
+                kept[place[official]].also.push((doc.url, doc.meta));
+                continue;
+            }
+            Fate::Trim(keep) => {
+                let mut keep = keep.into_iter();
+                doc.segments.retain(|_| keep.next().unwrap_or(true));
+            }
+            Fate::Keep => {}
+        }
+        place[at] = kept.len();
         kept.push(doc);
     }
     kept

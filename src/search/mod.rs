@@ -18,6 +18,7 @@
 //! query in the browser is a few array walks and a sum.
 
 mod documents;
+mod incremental;
 mod tokenize;
 
 use std::collections::{BTreeMap, HashMap};
@@ -26,6 +27,7 @@ use serde::Serialize;
 
 use crate::model::Project;
 pub use documents::{Document, documents};
+pub use incremental::Memo;
 pub use tokenize::{index_terms, normalize, query_terms};
 
 /// Bumped when the shape of the shipped index changes; the browser refuses
@@ -64,7 +66,6 @@ type Counted = (Vec<(u32, [u32; 3])>, [usize; 3]);
 /// One document's distinct terms, in the order first seen, with their
 /// count in the title, body and context, and the length of each field: all
 /// of the index that depends on the document alone.
-#[derive(Clone)]
 struct DocTerms {
     terms: Vec<(String, [u32; 3])>,
     lengths: [usize; 3],
@@ -96,101 +97,17 @@ fn doc_terms(d: &Document) -> DocTerms {
     DocTerms { terms, lengths }
 }
 
-/// The terms of each document of the last index, for `dudao serve`: cutting
-/// the texts into terms was most of the index's time (80 ms at ×10), and an
-/// edit changes a few documents. Keyed by the exact texts that are cut.
-#[derive(Default)]
-pub struct Memo {
-    docs: std::sync::Mutex<HashMap<u64, Vec<(DocText, DocTerms)>>>,
-}
-
-/// The texts of a document that are cut into terms.
-#[derive(PartialEq)]
-struct DocText {
-    title: String,
-    segments: Vec<String>,
-    context: String,
-}
-
-impl DocText {
-    fn of(d: &Document) -> DocText {
-        DocText {
-            title: d.title.clone(),
-            segments: d.segments.iter().map(|(_, text)| text.clone()).collect(),
-            context: d.context.clone(),
-        }
-    }
-
-    fn is(&self, d: &Document) -> bool {
-        self.title == d.title
-            && self.context == d.context
-            && self.segments.len() == d.segments.len()
-            && self
-                .segments
-                .iter()
-                .zip(&d.segments)
-                .all(|(a, (_, b))| a == b)
-    }
-
-    fn hash(d: &Document) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::hash::DefaultHasher::new();
-        d.title.hash(&mut hasher);
-        for (_, text) in &d.segments {
-            text.hash(&mut hasher);
-        }
-        d.context.hash(&mut hasher);
-        hasher.finish()
-    }
-}
-
-impl Memo {
-    /// Every document's terms, from the last index where its texts are the
-    /// same; the memo then holds exactly these documents.
-    fn terms(&self, docs: &[Document]) -> Vec<DocTerms> {
-        let mut last = std::mem::take(&mut *self.docs.lock().unwrap_or_else(|e| e.into_inner()));
-        let mut next: HashMap<u64, Vec<(DocText, DocTerms)>> = HashMap::with_capacity(last.len());
-        let terms = docs
-            .iter()
-            .map(|d| {
-                let hash = DocText::hash(d);
-                let kept = last.get_mut(&hash).and_then(|texts| {
-                    let at = texts.iter().position(|(text, _)| text.is(d))?;
-                    Some(texts.swap_remove(at))
-                });
-                let (text, terms) = kept.unwrap_or_else(|| (DocText::of(d), doc_terms(d)));
-                let copy = terms.clone();
-                next.entry(hash).or_default().push((text, terms));
-                copy
-            })
-            .collect();
-        *self.docs.lock().unwrap_or_else(|e| e.into_inner()) = next;
-        terms
-    }
-}
-
 /// Builds the index: BM25F over title, body and context, so a word in a
 /// title counts three times one in the body, and long bodies (the notice)
 /// do not win on length alone.
 pub fn build_index(project: &Project) -> Index {
-    build_index_with(project, None)
-}
-
-/// [`build_index`], cutting only the documents `memo` has not seen.
-pub fn build_index_with(project: &Project, memo: Option<&Memo>) -> Index {
     let docs = documents(project);
-    // Without a memo each document's terms are cut as they are numbered:
-    // collecting them all first held every term of every document as its
-    // own `String` at once (~25 MB of the ×100 build's peak).
-    let doc_terms: Box<dyn Iterator<Item = DocTerms> + '_> = match memo {
-        Some(memo) => Box::new(memo.terms(&docs).into_iter()),
-        None => Box::new(docs.iter().map(doc_terms)),
-    };
-    // Terms are numbered as first seen: holding every occurrence as its own
-    // `String` until the averages are known was 150 MB at ×100.
+    // Terms are numbered as first seen, each document's terms cut as it is
+    // numbered: holding every occurrence as its own `String` until the
+    // averages are known was 150 MB at ×100.
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut counted: Vec<Counted> = Vec::with_capacity(docs.len());
-    for DocTerms { terms, lengths } in doc_terms {
+    for DocTerms { terms, lengths } in docs.iter().map(doc_terms) {
         let counts = terms
             .into_iter()
             .map(|(term, per_field)| {
@@ -200,30 +117,14 @@ pub fn build_index_with(project: &Project, memo: Option<&Memo>) -> Index {
             .collect();
         counted.push((counts, lengths));
     }
-    let boosts = [TITLE_BOOST, BODY_BOOST, CONTEXT_BOOST];
-    let average_len: Vec<f64> = (0..3)
-        .map(|f| {
-            let total: usize = counted.iter().map(|(_, lengths)| lengths[f]).sum();
-            (total as f64 / docs.len().max(1) as f64).max(1.0)
-        })
-        .collect();
+    let average_len = average_lengths(counted.iter().map(|(_, l)| *l), docs.len());
 
     // term → (doc, saturating-before BM25F term frequency), docs ascending.
     let mut frequencies: Vec<Vec<(usize, f64)>> = vec![Vec::new(); ids.len()];
     for (doc, (counts, lengths)) in counted.into_iter().enumerate() {
-        let share: Vec<f64> = (0..3)
-            .map(|f| boosts[f] / (1.0 - B + B * lengths[f] as f64 / average_len[f]))
-            .collect();
+        let shares = field_shares(lengths, &average_len);
         for (id, per_field) in counts {
-            // One addition per occurrence, title then body then context:
-            // the same sum, to the last bit, as adding them while reading.
-            let mut tf = 0.0;
-            for (f, n) in per_field.into_iter().enumerate() {
-                for _ in 0..n {
-                    tf += share[f];
-                }
-            }
-            frequencies[id as usize].push((doc, tf));
+            frequencies[id as usize].push((doc, term_frequency(per_field, &shares)));
         }
     }
 
@@ -234,17 +135,14 @@ pub fn build_index_with(project: &Project, memo: Option<&Memo>) -> Index {
         .into_iter()
         .map(|(term, id)| {
             let postings = std::mem::take(&mut frequencies[id as usize]);
-            let df = postings.len() as f64;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let idf = idf(n, postings.len() as f64);
             let mut previous = 0;
             let flat = postings
                 .into_iter()
                 .flat_map(|(doc, tf)| {
-                    let score = idf * tf * (K1 + 1.0) / (K1 + tf);
-                    let weight = (score * WEIGHT_SCALE).round().max(1.0) as u32;
                     let gap = doc - previous;
                     previous = doc;
-                    [gap as u32, weight]
+                    [gap as u32, weight(idf, tf)]
                 })
                 .collect();
             (term, flat)
@@ -258,12 +156,56 @@ pub fn build_index_with(project: &Project, memo: Option<&Memo>) -> Index {
     }
 }
 
-/// The index as the classic script the search box injects; `memo` (in
-/// `dudao serve`) keeps the documents' terms for the next time.
+/// The average length of each field over `count` documents (at least 1).
+fn average_lengths(lengths: impl Iterator<Item = [usize; 3]>, count: usize) -> [f64; 3] {
+    let mut total = [0usize; 3];
+    for lengths in lengths {
+        for f in 0..3 {
+            total[f] += lengths[f];
+        }
+    }
+    total.map(|total| (total as f64 / count.max(1) as f64).max(1.0))
+}
+
+/// What one occurrence in each field of a document adds to a term's
+/// frequency: the field's boost, less for a field longer than average.
+fn field_shares(lengths: [usize; 3], average: &[f64; 3]) -> [f64; 3] {
+    let boosts = [TITLE_BOOST, BODY_BOOST, CONTEXT_BOOST];
+    std::array::from_fn(|f| boosts[f] / (1.0 - B + B * lengths[f] as f64 / average[f]))
+}
+
+/// A term's BM25F frequency in a document, before saturation.
+fn term_frequency(per_field: [u32; 3], shares: &[f64; 3]) -> f64 {
+    // One addition per occurrence, title then body then context: the same
+    // sum, to the last bit, as adding them while reading.
+    let mut tf = 0.0;
+    for (f, n) in per_field.into_iter().enumerate() {
+        for _ in 0..n {
+            tf += shares[f];
+        }
+    }
+    tf
+}
+
+/// The inverse document frequency of a term found in `df` of `n` documents.
+fn idf(n: f64, df: f64) -> f64 {
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// A posting's shipped weight: its BM25F score in tenths, at least 1.
+fn weight(idf: f64, tf: f64) -> u32 {
+    let score = idf * tf * (K1 + 1.0) / (K1 + tf);
+    (score * WEIGHT_SCALE).round().max(1.0) as u32
+}
+
+/// The index as the classic script the search box injects; under `dudao
+/// serve`, `memo` makes it from the last one (the same bytes).
 pub fn index_script(project: &Project, memo: Option<&Memo>) -> Vec<u8> {
+    if let Some(memo) = memo {
+        return memo.index_script(project);
+    }
     let mut script = b"window.DUDAO_SEARCH_INDEX=".to_vec();
-    serde_json::to_writer(&mut script, &build_index_with(project, memo))
-        .expect("the index always serialises");
+    serde_json::to_writer(&mut script, &build_index(project)).expect("the index always serialises");
     script.extend_from_slice(b";\n");
     script
 }
@@ -282,21 +224,38 @@ mod tests {
     fn an_index_from_the_memo_is_the_index_made_afresh() {
         let mut project = bundled_project();
         let memo = Memo::default();
-        for edit in 0..3 {
-            assert_eq!(
-                index_script(&project, Some(&memo)),
-                index_script(&project, None),
-                "after {edit} edits"
+        let same = |project: &Project, what: &str| {
+            let made = index_script(project, Some(&memo));
+            assert!(
+                made == index_script(project, None),
+                "after {what}: the memo's index differs from a fresh one"
             );
+        };
+        for edit in 0..3 {
+            same(&project, &format!("{edit} edits"));
             let indicator = &mut project.catalogue.indicators[edit];
             indicator.explanation.push_str("考评员题库管理系统");
             indicator.title.push('改');
         }
+        // New words, some of them sorting before and after every other.
+        project.catalogue.indicators[3]
+            .explanation
+            .push_str("AAA zzz 0 鿿鿿 新词新词");
+        same(&project, "new terms");
+        // Words gone from every document, and back.
+        let kept = project.catalogue.indicators[3].explanation.clone();
+        project.catalogue.indicators[3].explanation = String::new();
+        same(&project, "terms gone");
+        project.catalogue.indicators[3].explanation = kept;
+        same(&project, "terms back");
+        // A document's meta only (no text): the same terms, another JSON.
+        project.catalogue.groups[0].numeral.push('改');
+        same(&project, "a group's numeral");
+        // Documents gone: every idf and average changes.
         project.rubrics.pop();
-        assert_eq!(
-            index_script(&project, Some(&memo)),
-            index_script(&project, None)
-        );
+        same(&project, "a rubric gone");
+        project.catalogue.indicators.truncate(5);
+        same(&project, "indicators gone");
     }
 
     #[test]

@@ -222,11 +222,20 @@ fn respond(live: &Live, request: &Request<hyper::body::Incoming>) -> Response<Bo
                 .insert(header::CONNECTION, HeaderValue::from_static("keep-alive"));
             return response;
         }
-        _ => {
-            let snapshot = live.snapshot();
-            match resolve(path) {
-                Some(file) => match snapshot.files.get(&file) {
-                    Some(bytes) => page(&file, bytes),
+        _ => match resolve(path) {
+            Some(file) => {
+                let (snapshot, changed_in) = live.file(&file);
+                match snapshot.files.get(&file) {
+                    Some(bytes) => {
+                        let tag = entity_tag(changed_in);
+                        if is_fresh(request.headers(), &tag) {
+                            not_modified(tag)
+                        } else {
+                            let mut response = page(&file, bytes);
+                            revalidate_with(&mut response, tag);
+                            response
+                        }
+                    }
                     // `/notice` for `/notice/`: relative links need the slash.
                     None if snapshot.files.contains_key(&format!("{file}/index.html")) => {
                         let mut response = text(StatusCode::MOVED_PERMANENTLY, "");
@@ -238,10 +247,10 @@ fn respond(live: &Live, request: &Request<hyper::body::Incoming>) -> Response<Bo
                     // Browsers ask for it by themselves; the site has none.
                     None if file == "favicon.ico" => text(StatusCode::NO_CONTENT, ""),
                     None => not_found(),
-                },
-                None => not_found(),
+                }
             }
-        }
+            None => not_found(),
+        },
     };
     if head {
         let (parts, body) = response.into_parts();
@@ -280,6 +289,52 @@ fn memrchr_body(bytes: &[u8]) -> Option<usize> {
         .windows(END.len())
         .rposition(|w| w == END)
         .map(|i| from + i)
+}
+
+/// A file's entity tag: the generation whose rebuild last changed it, and
+/// this process (a restarted serve counts generations from 1 again).
+fn entity_tag(changed_in: Option<u64>) -> HeaderValue {
+    static PROCESS: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    let process = PROCESS.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    });
+    let tag = format!("\"{process:x}-{}\"", changed_in.unwrap_or(0));
+    HeaderValue::from_str(&tag).expect("hex digits and quotes")
+}
+
+/// Whether the browser holds the current bytes (its `If-None-Match` names
+/// `tag`).
+fn is_fresh(headers: &hyper::HeaderMap, tag: &HeaderValue) -> bool {
+    let Some(held) = headers.get(header::IF_NONE_MATCH) else {
+        return false;
+    };
+    let tag = tag.as_bytes();
+    held.as_bytes().split(|&b| b == b',').any(|one| {
+        one.trim_ascii()
+            .strip_prefix(b"W/")
+            .unwrap_or(one.trim_ascii())
+            == tag
+    })
+}
+
+/// A site file may be kept by the browser, but asked for again each time
+/// it is used: a reload then costs a `304 Not Modified` per file that did
+/// not change, and the browser keeps its compiled scripts, instead of
+/// every file's bytes parsed again. Still never an older build: the tag
+/// changes with the bytes.
+fn revalidate_with(response: &mut Response<Body>, tag: HeaderValue) {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(header::ETAG, tag);
+}
+
+fn not_modified(tag: HeaderValue) -> Response<Body> {
+    let mut response = reply(StatusCode::NOT_MODIFIED, "", Body::empty());
+    response.headers_mut().remove(header::CONTENT_TYPE);
+    revalidate_with(&mut response, tag);
+    response
 }
 
 fn not_found() -> Response<Body> {
@@ -435,6 +490,23 @@ mod tests {
         assert_eq!(resolve("/../etc/passwd"), None);
         assert_eq!(resolve("/%2e%2e/etc/passwd"), None);
         assert_eq!(resolve("/a/%2e%2e/%2e%2e/x"), None);
+    }
+
+    #[test]
+    fn a_file_is_fresh_only_for_its_own_tag() {
+        let tag = entity_tag(Some(3));
+        let held = |value: &str| {
+            let mut headers = hyper::HeaderMap::new();
+            headers.insert(header::IF_NONE_MATCH, HeaderValue::from_str(value).unwrap());
+            is_fresh(&headers, &tag)
+        };
+        let own = tag.to_str().unwrap();
+        assert!(held(own));
+        assert!(held(&format!("W/{own}")));
+        assert!(held(&format!("\"x\", {own}")));
+        assert!(!held(entity_tag(Some(4)).to_str().unwrap()));
+        assert!(!held("\"x\""));
+        assert!(!is_fresh(&hyper::HeaderMap::new(), &tag));
     }
 
     #[test]

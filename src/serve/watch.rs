@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
@@ -14,9 +14,19 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debounc
 /// The source paths whose changes trigger a rebuild, relative to the root.
 pub const WATCHED: &[&str] = &["content", "rubrics", "themes", crate::config::CONFIG_FILE];
 
-/// How long a file must be quiet before its change counts: long enough to
-/// join the steps of one save, short next to the rebuild it starts.
-const QUIET: Duration = Duration::from_millis(25);
+/// How long after an event it counts: long enough to join the steps of one
+/// save (an editor's write, or write-then-rename, are microseconds apart),
+/// short next to the rebuild it starts. The debouncer looks every quarter
+/// of this, so a change waits 10–12.5 ms (25–31 ms before; every
+/// millisecond here is one a reader waits for, docs/benchmarks.md).
+const QUIET: Duration = Duration::from_millis(10);
+
+/// A batch of changed source files, and when the first of their events
+/// came (for `DUDAO_SERVE_TRACE`, see `super::Trace`).
+pub struct Changes {
+    pub paths: Vec<PathBuf>,
+    pub since: Instant,
+}
 
 /// Keeps the watch alive; dropping it stops the events.
 pub enum Watch {
@@ -36,15 +46,17 @@ impl Watch {
 
 /// Sends each batch of changed source files under `root` (absolute or as
 /// given) to `changes`. `poll` forces the polling watcher.
-pub fn watch(root: &Path, poll: bool, changes: Sender<Vec<PathBuf>>) -> Result<Watch, String> {
+pub fn watch(root: &Path, poll: bool, changes: Sender<Changes>) -> Result<Watch, String> {
     let relevant = Relevant::new(root);
     let handler = move |result: DebounceEventResult| {
+        let mut since = Instant::now();
         let paths: Vec<PathBuf> = match result {
             // Reading a file is an event too (inotify's OPEN): the rebuild's
             // own reads must not start another rebuild.
             Ok(events) => events
                 .into_iter()
                 .filter(|e| !e.kind.is_access())
+                .inspect(|e| since = since.min(e.time))
                 .flat_map(|e| e.event.paths)
                 .filter(|p| relevant.contains(p))
                 .collect(),
@@ -52,7 +64,7 @@ pub fn watch(root: &Path, poll: bool, changes: Sender<Vec<PathBuf>>) -> Result<W
             Err(_) => vec![relevant.root.clone()],
         };
         if !paths.is_empty() {
-            let _ = changes.send(paths);
+            let _ = changes.send(Changes { paths, since });
         }
     };
     if !poll {

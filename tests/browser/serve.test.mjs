@@ -41,7 +41,11 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  // serve finishes writing its output folder (under the project) on
+  // SIGTERM: remove the project only once it has exited.
+  const exited = serve && serve.exitCode === null ? new Promise((resolve) => serve.on('exit', resolve)) : null;
   serve?.kill();
+  await exited;
   fs.rmSync(project, { recursive: true, force: true });
 });
 
@@ -110,4 +114,44 @@ test('only serve adds the live-reload script: the built site has no trace of it'
   // serve's own output folder is a built site too.
   walk(path.join(project, 'public'));
   assert.deepEqual(traces, []);
+});
+
+test('a reload gets 304 Not Modified for each file that did not change, and the new bytes of one that did', async () => {
+  const css = `${base}static/css/site.css`;
+  const js = `${base}static/js/site.js`;
+  const first = await fetch(css);
+  const tag = first.headers.get('etag');
+  assert.equal(first.status, 200);
+  assert.ok(tag, 'a site file has an entity tag');
+  assert.equal(first.headers.get('cache-control'), 'no-cache', 'kept, but asked for again each time');
+  const before = await first.text();
+  assert.equal((await fetch(css, { headers: { 'If-None-Match': tag } })).status, 304);
+  const jsTag = (await fetch(js)).headers.get('etag');
+
+  // Chromium revalidates on reload: the stylesheet comes back as a 304
+  // (headers only), not its bytes.
+  const { page, problems } = await openLive('indicators/1/');
+  await page.reload();
+  await page.waitForSelector('html[data-dudao-live="connected"]');
+  const sizes = await page.evaluate(() =>
+    performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/static/css/site.css')).map((e) => e.transferSize),
+  );
+  assert.equal(sizes.length, 1, 'the page loads site.css once');
+  // Only headers crossed the wire (a few hundred bytes), not the file.
+  assert.ok(sizes[0] > 0 && sizes[0] < 1000 && before.length > 5000, `site.css revalidated: ${sizes[0]} bytes transferred for a ${before.length}-byte file`);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  edit('themes/default/static/css/site.css', '\n', '\n/* 304 test */\n');
+  let changed;
+  for (let i = 0; i < 200 && !changed; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    const response = await fetch(css, { headers: { 'If-None-Match': tag } });
+    if (response.status === 200) changed = response;
+  }
+  assert.ok(changed, 'after the edit, the old tag no longer matches');
+  assert.notEqual(changed.headers.get('etag'), tag);
+  const after = await changed.text();
+  assert.ok(after.includes('/* 304 test */') && after !== before);
+  assert.equal((await fetch(js, { headers: { 'If-None-Match': jsTag } })).status, 304, 'an unchanged file keeps its tag');
 });
