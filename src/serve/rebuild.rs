@@ -64,8 +64,10 @@ impl Rebuilder {
         // by the service worker.
         config.offline.enabled = false;
         crate::load::remember_parses();
+        crate::validate::remember_content_hashes();
         let loaded = crate::load_project(root);
         crate::load::forget_unused();
+        crate::validate::forget_unused_hashes();
         let (project, warnings) = loaded?;
         let project = std::sync::Arc::new(project);
         timings.lap("load");

@@ -23,6 +23,7 @@
 mod bands;
 mod catalogue;
 mod evidence;
+mod hash_memo;
 mod limits;
 pub mod markdown;
 mod rubric;
@@ -35,6 +36,7 @@ use crate::load::RawProject;
 use crate::model::*;
 
 pub use catalogue::HasGroup;
+pub use hash_memo::{forget_unused_hashes, remember_content_hashes};
 pub use limits::{BAND_LABEL_LIMIT, CELL_LIMIT, VALIDATION_TITLE_LIMIT};
 pub use rubric::content_hash;
 
