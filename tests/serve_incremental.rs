@@ -70,6 +70,11 @@ fn assert_same_site(incremental: &Files, full: &Files, what: &str) {
     );
 }
 
+/// The pages an edit to an indicator's explanation may render again: its
+/// own, its group's (which prints every explanation of the group), and the
+/// coverage page (keyed by walking its context).
+const INDICATOR_TEXT_READERS: usize = 3;
+
 #[test]
 fn an_edit_to_each_kind_of_source_rebuilds_exactly_what_a_full_build_gives() {
     let project = project();
@@ -91,11 +96,27 @@ fn an_edit_to_each_kind_of_source_rebuilds_exactly_what_a_full_build_gives() {
             "content/indicators/05.md",
             "\n---\n",
             "\n---\n（编辑测试）",
-            pages / 3,
+            // The indicator and its group: no neighbour, rubric or list that
+            // names it prints its text.
+            INDICATOR_TEXT_READERS,
         ),
         (
             "an indicator's title",
             "content/indicators/05.md",
+            "title: ",
+            "title: 改",
+            pages,
+        ),
+        (
+            "an indicator's editorial note",
+            "content/indicators/05.md",
+            "title: ",
+            "editorial_note: 编辑测试\ntitle: ",
+            pages / 3,
+        ),
+        (
+            "a group's title",
+            "content/groups/02.md",
             "title: ",
             "title: 改",
             pages,
@@ -133,6 +154,13 @@ fn an_edit_to_each_kind_of_source_rebuilds_exactly_what_a_full_build_gives() {
             "rubrics/annex-1.yaml",
             "备案评价范围与机构经营范围相匹配。",
             "备案评价范围与机构经营范围相匹配（改）。",
+            pages / 2,
+        ),
+        (
+            "a rubric's row title",
+            "rubrics/annex-1.yaml",
+            "title: 基本情况",
+            "title: 基本情况（改）",
             pages / 2,
         ),
         (
@@ -251,6 +279,25 @@ fn files_added_renamed_and_deleted_rebuild_what_a_full_build_gives() {
 
     fs::remove_file(&renamed).unwrap();
     site = rebuild_and_compare(&mut serve, root, &[renamed], &site, "a rubric deleted").files;
+
+    // An indicator (and its guide) added at the end, then deleted: the
+    // pages listing the indicators, its neighbour's pager, its group's page.
+    let indicator = root.join("content/indicators/34.md");
+    let guide = root.join("content/evidence/indicators/34.md");
+    let added = |from: &str, to: &Path, number: &str| {
+        let text = fs::read_to_string(root.join(from)).unwrap();
+        let text = text.replacen(number, &number.replace("33", "34"), 1);
+        fs::write(to, text.replacen("信息化", "信息化（新增）", 1)).unwrap();
+    };
+    added("content/indicators/33.md", &indicator, "number: 33");
+    added("content/evidence/indicators/33.md", &guide, "indicator: 33");
+    let sources = [indicator.clone(), guide.clone()];
+    let built = rebuild_and_compare(&mut serve, root, &sources, &site, "an indicator added");
+    assert!(built.files.contains_key("indicators/34/index.html"));
+    site = built.files;
+    fs::remove_file(&indicator).unwrap();
+    fs::remove_file(&guide).unwrap();
+    site = rebuild_and_compare(&mut serve, root, &sources, &site, "an indicator deleted").files;
 
     let asset = root.join("themes/default/static/extra.txt");
     fs::write(&asset, "added").unwrap();

@@ -14,6 +14,7 @@ mod raw;
 mod yaml;
 
 use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -43,6 +44,9 @@ pub struct Doc<T> {
     pub line_offset: u32,
     /// The line of the file the body starts on, to locate problems in it.
     pub body_line: u32,
+    /// A hash of the file's path and text: `dudao serve` tells a document
+    /// unchanged by it without hashing what was made of it.
+    pub text_hash: u64,
 }
 
 impl<T> Doc<T> {
@@ -294,6 +298,11 @@ pub fn load_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         }
     };
     let front_yaml = front;
+    let text_hash = {
+        let mut hasher = DefaultHasher::new();
+        (&rel, &text).hash(&mut hasher);
+        hasher.finish()
+    };
     match memo::parse::<T>(front, 1) {
         Ok(front) => Some(Doc {
             path: rel,
@@ -302,6 +311,7 @@ pub fn load_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
             line_offset: 1,
             // Opening `---`, the front matter, closing `---`.
             body_line: front_text_lines(front_yaml) + 3,
+            text_hash,
         }),
         Err(diagnostic) => {
             diagnostics.push(diagnostic.into_diagnostic(&rel, "front matter", &text));

@@ -404,6 +404,7 @@ fn validate_guide(
             pitfalls: texts(&front.pitfalls),
             requirements,
             notes: doc.body.trim().to_owned(),
+            source_hash: doc.text_hash,
         }),
         inherited_from: None,
     })
