@@ -11,6 +11,7 @@ mod inside;
 mod memo;
 mod names;
 mod raw;
+mod reads;
 mod yaml;
 
 use std::fs;
@@ -23,6 +24,8 @@ pub use serde_saphyr::Spanned;
 use crate::diagnostic::{Diagnostic, Position, display_path, relative};
 pub use evidence::{EVIDENCE_DIR, load_guides};
 pub use raw::*;
+use reads::Listing;
+pub use reads::Reads;
 use yaml::position;
 pub use yaml::{YamlError, parse_yaml};
 
@@ -34,7 +37,7 @@ pub const CONTENT_DIR: &str = "content";
 pub const RUBRICS_DIR: &str = "rubrics";
 
 /// A Markdown document: its front matter and its body.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Doc<T> {
     /// Relative to the project root.
     pub path: PathBuf,
@@ -56,7 +59,7 @@ impl<T> Doc<T> {
 }
 
 /// A YAML file parsed whole.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct YamlFile<T> {
     pub path: PathBuf,
     pub value: T,
@@ -91,6 +94,13 @@ pub struct RawProject {
 /// Reads the whole source tree. Files that cannot be read or parsed become
 /// diagnostics and are left out; everything else is returned for validation.
 pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
+    load_project_with(root, None)
+}
+
+/// [`load_project`], taking from `reads` the files and directory listings
+/// no change was reported to since the last load, and keeping what it
+/// reads there for the next (`dudao serve`; see [`Reads`]).
+pub fn load_project_with(root: &Path, reads: Option<&Reads>) -> (RawProject, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut project = RawProject::default();
     if let Some(diagnostic) = check_root(root) {
@@ -99,23 +109,22 @@ pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
     }
     let content = root.join(CONTENT_DIR);
 
-    project.notice = load_required_doc(root, &content.join("notice.md"), &mut diagnostics);
-    project.overview = load_required_doc(root, &content.join("overview.md"), &mut diagnostics);
-    project.groups = load_doc_dir(root, &content.join("groups"), &mut diagnostics);
-    project.indicators = load_doc_dir(root, &content.join("indicators"), &mut diagnostics);
-    project.footnotes = load_doc_dir(root, &content.join("footnotes"), &mut diagnostics);
+    project.notice = load_required_doc(root, &content.join("notice.md"), &mut diagnostics, reads);
+    project.overview =
+        load_required_doc(root, &content.join("overview.md"), &mut diagnostics, reads);
+    project.groups = load_doc_dir(root, &content.join("groups"), &mut diagnostics, reads);
+    project.indicators = load_doc_dir(root, &content.join("indicators"), &mut diagnostics, reads);
+    project.footnotes = load_doc_dir(root, &content.join("footnotes"), &mut diagnostics, reads);
 
     project.catalogue_incomplete = diagnostics.iter().any(Diagnostic::is_error);
-    project.evidence = load_guides(root, &mut diagnostics);
+    project.evidence = evidence::load_guides_with(root, &mut diagnostics, reads);
 
-    let rubrics = files_with_extension(
-        root,
-        &root.join(RUBRICS_DIR),
-        &["yaml", "yml"],
-        &mut diagnostics,
-    );
+    let dir = root.join(RUBRICS_DIR);
+    let rubrics = listed(root, &dir, reads, &mut diagnostics, |diagnostics| {
+        files_with_extension(root, &dir, &["yaml", "yml"], diagnostics)
+    });
     project.rubrics = load_each(&rubrics, &mut diagnostics, |path, diagnostics| {
-        load_yaml_file(root, path, diagnostics)
+        load_yaml_file_with(root, path, diagnostics, reads)
     });
     (project, diagnostics)
 }
@@ -141,6 +150,7 @@ fn load_required_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     root: &Path,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
+    reads: Option<&Reads>,
 ) -> Option<Doc<T>> {
     if !path.exists() {
         diagnostics.push(
@@ -153,18 +163,68 @@ fn load_required_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         diagnostics.push(refused);
         return None;
     }
-    load_doc(root, path, diagnostics)
+    load_doc_with(root, path, diagnostics, reads)
 }
 
 fn load_doc_dir<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     root: &Path,
     dir: &Path,
     diagnostics: &mut Vec<Diagnostic>,
+    reads: Option<&Reads>,
 ) -> Vec<Doc<T>> {
-    let paths = files_with_extension(root, dir, &["md"], diagnostics);
+    let paths = listed(root, dir, reads, diagnostics, |diagnostics| {
+        files_with_extension(root, dir, &["md"], diagnostics)
+    });
     load_each(&paths, diagnostics, |path, diagnostics| {
-        load_doc(root, path, diagnostics)
+        load_doc_with(root, path, diagnostics, reads)
     })
+}
+
+/// The source files `list` finds in `dir`, or those `reads` kept of it.
+fn listed(
+    root: &Path,
+    dir: &Path,
+    reads: Option<&Reads>,
+    diagnostics: &mut Vec<Diagnostic>,
+    list: impl FnOnce(&mut Vec<Diagnostic>) -> Vec<PathBuf>,
+) -> Vec<PathBuf> {
+    let Some(reads) = reads else {
+        return list(diagnostics);
+    };
+    let listing = match reads.listing(root, dir) {
+        Some(listing) => listing,
+        None => {
+            let mut found = Vec::new();
+            let paths = list(&mut found);
+            let listing = Listing::new(root, paths, found);
+            // An error (a directory that cannot be read) is made afresh.
+            if !listing.diagnostics.iter().any(Diagnostic::is_error) {
+                reads.keep_listing(root, dir, &listing);
+            }
+            listing
+        }
+    };
+    diagnostics.extend(listing.diagnostics);
+    listing.paths
+}
+
+/// What `load` gives for the file at `path`, or what `reads` kept of it;
+/// a file that loads without a problem is kept for the next load.
+fn kept_or<V: Clone + Send + Sync + 'static>(
+    root: &Path,
+    path: &Path,
+    reads: Option<&Reads>,
+    load: impl FnOnce() -> Option<V>,
+) -> Option<V> {
+    let Some(reads) = reads else {
+        return load();
+    };
+    if let Some(kept) = reads.kept::<V>(&relative(root, path)) {
+        return Some(kept);
+    }
+    let loaded = load()?;
+    reads.keep(root, path, loaded.clone());
+    Some(loaded)
 }
 
 /// Loads every file of `paths` with `load`, on every core: parsing YAML is
@@ -270,6 +330,23 @@ pub fn load_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Doc<T>> {
+    load_doc_with(root, path, diagnostics, None)
+}
+
+fn load_doc_with<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    root: &Path,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    reads: Option<&Reads>,
+) -> Option<Doc<T>> {
+    kept_or(root, path, reads, || read_doc(root, path, diagnostics))
+}
+
+fn read_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    root: &Path,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Doc<T>> {
     let text = read_text(root, path, diagnostics)?;
     let rel = relative(root, path);
     let (front, body) = match split_front_matter(&text) {
@@ -321,6 +398,25 @@ pub fn load_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
 }
 
 pub fn load_yaml_file<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    root: &Path,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<YamlFile<T>> {
+    load_yaml_file_with(root, path, diagnostics, None)
+}
+
+fn load_yaml_file_with<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    root: &Path,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    reads: Option<&Reads>,
+) -> Option<YamlFile<T>> {
+    kept_or(root, path, reads, || {
+        read_yaml_file(root, path, diagnostics)
+    })
+}
+
+fn read_yaml_file<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     root: &Path,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,

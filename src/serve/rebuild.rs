@@ -14,6 +14,11 @@ pub type Files = HashMap<String, Bytes>;
 #[derive(Default)]
 pub struct Rebuilder {
     cache: crate::render::Cache,
+    /// The source files of the last load: only changed ones are read again.
+    reads: crate::load::Reads,
+    /// Every load reads every file: the changed paths are not to be trusted
+    /// to name every change (the polling watcher).
+    rescan: bool,
 }
 
 /// A finished rebuild: the whole new site, the paths whose bytes differ
@@ -29,6 +34,12 @@ pub struct Built {
 }
 
 impl Rebuilder {
+    /// Reads every source file on every rebuild, as when the changes come
+    /// from polling, which may miss what happened between two polls.
+    pub fn rescan_every_time(&mut self) {
+        self.rescan = true;
+    }
+
     /// Builds the project under `root` after `sources` changed; `previous`
     /// is the site being served.
     ///
@@ -65,7 +76,13 @@ impl Rebuilder {
         config.offline.enabled = false;
         crate::load::remember_parses();
         crate::validate::remember_content_hashes();
-        let loaded = crate::load_project(root);
+        // The first build, or changes that may not name every file.
+        if sources.is_empty() || self.rescan {
+            self.reads.forget_all();
+        } else {
+            self.reads.changed(root, sources);
+        }
+        let loaded = crate::load_project_with(root, Some(&self.reads));
         crate::load::forget_unused();
         crate::validate::forget_unused_hashes();
         let (project, warnings) = loaded?;
