@@ -65,9 +65,23 @@ pub struct YamlFile<T> {
     pub value: T,
     /// The file as read, for tools that rewrite it (`dudao new`).
     pub text: String,
+    /// A hash of `path` and `text`, which `value` is parsed from: `dudao
+    /// serve` tells the file unchanged by it.
+    pub text_hash: u64,
 }
 
 impl<T> YamlFile<T> {
+    /// The file at `path` (relative to the root), `value` parsed from `text`.
+    pub fn new(path: PathBuf, value: T, text: String) -> Self {
+        let text_hash = text_hash(&path, &text);
+        YamlFile {
+            path,
+            value,
+            text,
+            text_hash,
+        }
+    }
+
     pub fn at<U>(&self, spanned: &Spanned<U>) -> Option<Position> {
         position(&spanned.referenced, 0)
     }
@@ -375,11 +389,7 @@ fn read_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         }
     };
     let front_yaml = front;
-    let text_hash = {
-        let mut hasher = DefaultHasher::new();
-        (&rel, &text).hash(&mut hasher);
-        hasher.finish()
-    };
+    let text_hash = text_hash(&rel, &text);
     match memo::parse::<T>(front, 1) {
         Ok(front) => Some(Doc {
             path: rel,
@@ -424,16 +434,20 @@ fn read_yaml_file<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     let text = read_text(root, path, diagnostics)?;
     let rel = relative(root, path);
     match memo::parse::<T>(&text, 0) {
-        Ok(value) => Some(YamlFile {
-            path: rel,
-            value,
-            text,
-        }),
+        Ok(value) => Some(YamlFile::new(rel, value, text)),
         Err(diagnostic) => {
             diagnostics.push(diagnostic.into_diagnostic(&rel, "rubric", &text));
             None
         }
     }
+}
+
+/// SipHash of a file's relative path and text: the same in every load of
+/// this process.
+fn text_hash(path: &Path, text: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (path, text).hash(&mut hasher);
+    hasher.finish()
 }
 
 fn front_text_lines(yaml: &str) -> u32 {

@@ -75,7 +75,7 @@ impl Rebuilder {
         // by the service worker.
         config.offline.enabled = false;
         crate::load::remember_parses();
-        crate::validate::remember_content_hashes();
+        crate::validate::remember_rubrics();
         // The first build, or changes that may not name every file.
         if sources.is_empty() || self.rescan {
             self.reads.forget_all();
@@ -84,7 +84,7 @@ impl Rebuilder {
         }
         let loaded = crate::load_project_with(root, Some(&self.reads));
         crate::load::forget_unused();
-        crate::validate::forget_unused_hashes();
+        crate::validate::forget_unused_rubrics();
         let (project, warnings) = loaded?;
         let project = std::sync::Arc::new(project);
         timings.lap("load");

@@ -198,7 +198,7 @@ pub(super) fn validate_rubric(
         editorial_notes: raw.editorial_notes.clone(),
         content_hash: String::new(),
     };
-    rubric.content_hash = super::hash_memo::content_hash_of(&file.text, || content_hash(&rubric));
+    rubric.content_hash = content_hash(&rubric);
     Some(rubric)
 }
 
