@@ -2,13 +2,17 @@
 //!
 //! While a page renders, everything it reads beyond its own context is
 //! recorded: the parts of `catalogue` it looks at, the `rubrics` list, and
-//! each `indicator(n)`, `group(n)` and `rubric_title(id)` it calls. A page's
-//! own context (the `extra` of [`Site::page`](super::Site::page)) is hashed.
-//! The next build reuses the page's bytes when its context hashes the same
-//! and none of the recorded parts changed; otherwise it renders it again.
-//! Templates, static files, dudao.toml and the evidence guides are not
-//! tracked page by page: a change to any of them clears the memo (the
-//! caller calls [`PageMemo::clear`]) and every page renders.
+//! each `indicator(n)`, `group(n)` and `rubric_title(id)` it calls (of an
+//! indicator, its number and title apart from the rest). A page's own
+//! context is keyed by the hashes of the model parts it is built from
+//! ([`model_key`], with [`PageMemo::part`]), or, for the few small pages
+//! left, by hashing the context itself ([`context_key`]). The next build
+//! reuses the page's bytes when its key is the same and none of the
+//! recorded parts changed; otherwise it renders it again. Templates,
+//! static files and dudao.toml are not tracked page by page: a change to
+//! any of them clears the memo (the caller calls [`PageMemo::clear`]). The
+//! evidence guides count as one input, known unchanged from the hashes of
+//! their files ([`PageMemo::begin`]); a change clears the memo too.
 //!
 //! The memo, not the render output, holds a page's bytes, as one shared
 //! [`Bytes`]: a page in the output is an empty placeholder, and `dudao
