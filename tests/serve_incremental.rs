@@ -489,7 +489,9 @@ fn directories_created_renamed_and_removed_rebuild_what_a_full_build_gives() {
         "\n---\n（未报告的编辑）",
     );
     let named = root.join("content/indicators/08.md");
-    let stale = serve.rebuild(root, &[named.clone()], &site).unwrap();
+    let stale = serve
+        .rebuild(root, std::slice::from_ref(&named), &site)
+        .unwrap();
     assert!(
         stale.changed.is_empty(),
         "an edit no event names is not read: {:?}",
