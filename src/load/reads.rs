@@ -9,8 +9,8 @@
 //! problem; files that failed are read again every time) and a directory's
 //! list of source files with its warnings. [`Reads::changed`] forgets what
 //! a change may have touched; whatever the events cannot say (a directory
-//! created, removed or renamed, the project root or dudao.toml, a path
-//! never seen) forgets everything, and the next load is a full one.
+//! created, removed or renamed, the project root, a path under which
+//! something was kept) forgets everything, and the next load is a full one.
 //! Nothing reached through a symbolic link is kept: an edit to the link's
 //! target is reported under the target's path.
 
@@ -143,9 +143,9 @@ impl State {
                 .any(|dir| c == Component::Normal(dir.as_ref()))
         });
         if !sourced {
-            // dudao.toml or the root itself: start afresh; anything else
-            // (themes/) is not loaded here.
-            return !(rel.as_os_str().is_empty() || rel == Path::new(crate::config::CONFIG_FILE));
+            // The root itself: start afresh; anything else (themes/,
+            // dudao.toml) is not loaded here.
+            return !rel.as_os_str().is_empty();
         }
         if components.next().is_none() {
             // content/ or rubrics/ itself.

@@ -76,8 +76,13 @@ impl Rebuilder {
         config.offline.enabled = false;
         crate::load::remember_parses();
         crate::validate::remember_rubrics();
-        // The first build, or changes that may not name every file.
-        if sources.is_empty() || self.rescan {
+        // The first build, changes that may not name every file, or
+        // dudao.toml, after which nothing is taken on trust.
+        let settings_file = root_abs.join(crate::config::CONFIG_FILE);
+        let settings = sources
+            .iter()
+            .any(|p| std::path::absolute(p).is_ok_and(|p| p == settings_file));
+        if sources.is_empty() || self.rescan || settings {
             self.reads.forget_all();
         } else {
             self.reads.changed(root, sources);
