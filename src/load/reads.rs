@@ -63,11 +63,13 @@ impl Reads {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Forgets everything: the next load reads every file.
-    pub fn forget_all(&self) {
+    /// Forgets everything: the next load (of the project at `root`) reads
+    /// every file.
+    pub fn forget_all(&self, root: &Path) {
         let mut state = self.lock();
         state.files.clear();
         state.listings.clear();
+        state.root = Some(std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()));
     }
 
     /// Forgets what a change to each of `paths` (under `root`, as the

@@ -83,7 +83,7 @@ impl Rebuilder {
             .iter()
             .any(|p| std::path::absolute(p).is_ok_and(|p| p == settings_file));
         if sources.is_empty() || self.rescan || settings {
-            self.reads.forget_all();
+            self.reads.forget_all(root);
         } else {
             self.reads.changed(root, sources);
         }
