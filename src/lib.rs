@@ -35,7 +35,16 @@ use model::Project;
 /// Loads and validates the project under `root`. Warnings come back with the
 /// project; any error fails the whole load, with every diagnostic found.
 pub fn load_project(root: &Path) -> Result<(Project, Vec<Diagnostic>), Diagnostics> {
-    let (raw, mut diagnostics) = load::load_project(root);
+    load_project_with(root, None)
+}
+
+/// [`load_project`], reading again only the files `reads` does not hold
+/// (`dudao serve`; see [`load::Reads`]).
+pub fn load_project_with(
+    root: &Path,
+    reads: Option<&load::Reads>,
+) -> Result<(Project, Vec<Diagnostic>), Diagnostics> {
+    let (raw, mut diagnostics) = load::load_project_with(root, reads);
     let (project, more) = validate::validate(raw);
     diagnostics.extend(more);
     diagnostic::sort(&mut diagnostics);

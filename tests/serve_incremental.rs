@@ -70,6 +70,11 @@ fn assert_same_site(incremental: &Files, full: &Files, what: &str) {
     );
 }
 
+/// The pages an edit to an indicator's explanation may render again: its
+/// own, its group's (which prints every explanation of the group), and the
+/// coverage page (keyed by walking its context).
+const INDICATOR_TEXT_READERS: usize = 3;
+
 #[test]
 fn an_edit_to_each_kind_of_source_rebuilds_exactly_what_a_full_build_gives() {
     let project = project();
@@ -91,11 +96,27 @@ fn an_edit_to_each_kind_of_source_rebuilds_exactly_what_a_full_build_gives() {
             "content/indicators/05.md",
             "\n---\n",
             "\n---\n（编辑测试）",
-            pages / 3,
+            // The indicator and its group: no neighbour, rubric or list that
+            // names it prints its text.
+            INDICATOR_TEXT_READERS,
         ),
         (
             "an indicator's title",
             "content/indicators/05.md",
+            "title: ",
+            "title: 改",
+            pages,
+        ),
+        (
+            "an indicator's editorial note",
+            "content/indicators/05.md",
+            "title: ",
+            "editorial_note: 编辑测试\ntitle: ",
+            pages / 3,
+        ),
+        (
+            "a group's title",
+            "content/groups/02.md",
             "title: ",
             "title: 改",
             pages,
@@ -133,6 +154,13 @@ fn an_edit_to_each_kind_of_source_rebuilds_exactly_what_a_full_build_gives() {
             "rubrics/annex-1.yaml",
             "备案评价范围与机构经营范围相匹配。",
             "备案评价范围与机构经营范围相匹配（改）。",
+            pages / 2,
+        ),
+        (
+            "a rubric's row title",
+            "rubrics/annex-1.yaml",
+            "title: 基本情况",
+            "title: 基本情况（改）",
             pages / 2,
         ),
         (
@@ -252,6 +280,25 @@ fn files_added_renamed_and_deleted_rebuild_what_a_full_build_gives() {
     fs::remove_file(&renamed).unwrap();
     site = rebuild_and_compare(&mut serve, root, &[renamed], &site, "a rubric deleted").files;
 
+    // An indicator (and its guide) added at the end, then deleted: the
+    // pages listing the indicators, its neighbour's pager, its group's page.
+    let indicator = root.join("content/indicators/34.md");
+    let guide = root.join("content/evidence/indicators/34.md");
+    let added = |from: &str, to: &Path, number: &str| {
+        let text = fs::read_to_string(root.join(from)).unwrap();
+        let text = text.replacen(number, &number.replace("33", "34"), 1);
+        fs::write(to, text.replacen("信息化", "信息化（新增）", 1)).unwrap();
+    };
+    added("content/indicators/33.md", &indicator, "number: 33");
+    added("content/evidence/indicators/33.md", &guide, "indicator: 33");
+    let sources = [indicator.clone(), guide.clone()];
+    let built = rebuild_and_compare(&mut serve, root, &sources, &site, "an indicator added");
+    assert!(built.files.contains_key("indicators/34/index.html"));
+    site = built.files;
+    fs::remove_file(&indicator).unwrap();
+    fs::remove_file(&guide).unwrap();
+    site = rebuild_and_compare(&mut serve, root, &sources, &site, "an indicator deleted").files;
+
     let asset = root.join("themes/default/static/extra.txt");
     fs::write(&asset, "added").unwrap();
     let built = rebuild_and_compare(
@@ -340,13 +387,13 @@ fn a_failed_rebuild_leaves_the_next_one_correct() {
             .any(|d| d.file == "rubrics/annex-1.yaml" && d.line.is_some())
     );
     edit(root, "rubrics/annex-1.yaml", "total: [100", "total: 100");
-    edit(
+    let indicator = edit(
         root,
         "content/indicators/05.md",
         "\n---\n",
         "\n---\n（编辑测试）",
     );
-    let built = serve.rebuild(root, &[rubric], &site).unwrap();
+    let built = serve.rebuild(root, &[rubric, indicator], &site).unwrap();
     assert_same_site(
         &built.files,
         &full_build(root),
@@ -410,4 +457,105 @@ fn the_whole_site_pages_render_again_only_when_what_they_read_changed() {
     let built = rebuild_and_compare(&mut serve, root, &[title], &site, "an indicator's title");
     assert!(!kept(&site, &built.files, coverage), "coverage rendered");
     assert!(!kept(&site, &built.files, tailor), "tailor rendered");
+}
+
+/// Serve reads again only the files the watcher names; a change to a
+/// directory (created, renamed, removed) names no file in it, so the
+/// rebuild reads the whole tree again, and so does any change when the
+/// watcher polls.
+#[test]
+fn directories_created_renamed_and_removed_rebuild_what_a_full_build_gives() {
+    let project = project();
+    let root = project.path();
+    let mut serve = Rebuilder::default();
+    let mut site = serve.rebuild(root, &[], &Files::new()).unwrap().files;
+    let evidence = root.join("content/evidence");
+
+    // A folder of guides renamed, and a guide in it edited on the way (a
+    // checkout): the events name the two folders only.
+    let (from, to) = (evidence.join("annex-1"), evidence.join("annex-1-moved"));
+    fs::rename(&from, &to).unwrap();
+    edit(
+        root,
+        "content/evidence/annex-1-moved/plan.md",
+        "\n---\n",
+        "\n---\n（编辑测试）",
+    );
+    let sources = [from.clone(), to.clone()];
+    site = rebuild_and_compare(&mut serve, root, &sources, &site, "a folder renamed").files;
+
+    // A guide moved out of the project (the build fails: its criterion
+    // has none), then back in a folder of its own: the events name the
+    // file that went, then only the folder that came.
+    let outside = tempfile::tempdir().unwrap();
+    let parked = outside.path().join("more");
+    fs::create_dir(&parked).unwrap();
+    let guide = fs::read_dir(&to).unwrap().next().unwrap().unwrap().path();
+    let name = guide.file_name().unwrap().to_owned();
+    fs::rename(&guide, parked.join(&name)).unwrap();
+    let failed = serve.rebuild(root, std::slice::from_ref(&guide), &site);
+    assert!(
+        failed.is_err(),
+        "a criterion without its guide fails the build"
+    );
+    let made = evidence.join("more");
+    fs::rename(&parked, &made).unwrap();
+    let sources = [made.clone()];
+    site = rebuild_and_compare(&mut serve, root, &sources, &site, "a folder created").files;
+    let moved = made.join(&name);
+    fs::rename(&moved, &guide).unwrap();
+    fs::remove_dir(&made).unwrap();
+    let sources = [moved, made];
+    site = rebuild_and_compare(&mut serve, root, &sources, &site, "a folder removed").files;
+
+    // A derived rubric's own guide (it inherited its base's) in a folder
+    // of its own, then the folder deleted: the events name the folder only.
+    let own = evidence.join("combined-venue");
+    fs::create_dir(&own).unwrap();
+    fs::write(
+        own.join("plan.md"),
+        "---\nkind: guidance\nrubric: combined-venue\ncriterion: plan\nevidence:\n  - 测试用证据\n---\n",
+    )
+    .unwrap();
+    let sources = [own.clone()];
+    site = rebuild_and_compare(&mut serve, root, &sources, &site, "a guide's folder added").files;
+    fs::remove_dir_all(&own).unwrap();
+    site = rebuild_and_compare(
+        &mut serve,
+        root,
+        &sources,
+        &site,
+        "a guide's folder deleted",
+    )
+    .files;
+
+    // A file an editor made and removed before the rebuild read anything.
+    let scratch = root.join("content/indicators/4913");
+    let built = rebuild_and_compare(&mut serve, root, &[scratch], &site, "a scratch file");
+    assert_eq!(
+        built.rendered, 0,
+        "a file that came and went renders nothing"
+    );
+    site = built.files;
+
+    // An edit the events do not name is seen only by a full read: what a
+    // polling watcher's rebuilder does every time.
+    let unnamed = edit(
+        root,
+        "content/indicators/07.md",
+        "\n---\n",
+        "\n---\n（未报告的编辑）",
+    );
+    let named = root.join("content/indicators/08.md");
+    let stale = serve
+        .rebuild(root, std::slice::from_ref(&named), &site)
+        .unwrap();
+    assert!(
+        stale.changed.is_empty(),
+        "an edit no event names is not read: {:?}",
+        stale.changed
+    );
+    serve.rescan_every_time();
+    assert!(unnamed.exists());
+    rebuild_and_compare(&mut serve, root, &[named], &site, "a polled rebuild");
 }

@@ -18,11 +18,7 @@ pub fn problems(rubric: &Rubric) -> Vec<String> {
     let path = PathBuf::from(format!("{}.yaml", rubric.id));
     let text = raw_json(rubric).to_string();
     let file = match parse_yaml::<RawRubric>(&text, 0) {
-        Ok(value) => YamlFile {
-            path: path.clone(),
-            value,
-            text,
-        },
+        Ok(value) => YamlFile::new(path.clone(), value, text),
         Err(e) => return vec![format!("the rubric's structure: {}", e.message)],
     };
     let mut rubrics = vec![file];
@@ -35,12 +31,10 @@ pub fn problems(rubric: &Rubric) -> Vec<String> {
                 "criteria": [{"id": "c", "text": "c", "points": 1}]}]}],
             "bands": [{"id": "fail", "label": "-", "min": 0}],
         });
-        if let Ok(value) = parse_yaml::<RawRubric>(&stub.to_string(), 0) {
-            rubrics.push(YamlFile {
-                path: PathBuf::from(format!("{base}.yaml")),
-                value,
-                text: String::new(),
-            });
+        let text = stub.to_string();
+        if let Ok(value) = parse_yaml::<RawRubric>(&text, 0) {
+            let path = PathBuf::from(format!("{base}.yaml"));
+            rubrics.push(YamlFile::new(path, value, text));
         }
     }
     let raw = RawProject {

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{CONTENT_DIR, Doc, RawGuide, load_doc};
+use super::{CONTENT_DIR, Doc, RawGuide};
 use crate::diagnostic::{Diagnostic, relative};
 
 /// Where guides live, relative to `content/`.
@@ -18,26 +18,27 @@ const FORMAT_HINT: &str = "docs/evidence-format.md lists every field of an evide
 /// directory is not an error here: validation then reports every indicator
 /// and criterion that lacks a guide, which says more.
 pub fn load_guides(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Doc<RawGuide>> {
+    load_guides_with(root, diagnostics, None)
+}
+
+/// [`load_guides`], with the files and listing `reads` kept (see
+/// [`super::Reads`]).
+pub(super) fn load_guides_with(
+    root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    reads: Option<&super::Reads>,
+) -> Vec<Doc<RawGuide>> {
     let dir = root.join(CONTENT_DIR).join(EVIDENCE_DIR);
     if !dir.is_dir() {
         return Vec::new();
     }
-    let mut paths = Vec::new();
-    for entry in sorted_entries(root, &dir, diagnostics) {
-        if entry.is_dir() {
-            for path in sorted_entries(root, &entry, diagnostics) {
-                if is_markdown(root, &path, diagnostics) {
-                    paths.push(path);
-                }
-            }
-        } else if is_markdown(root, &entry, diagnostics) {
-            paths.push(entry);
-        }
-    }
+    let paths = super::listed(root, &dir, reads, diagnostics, |diagnostics| {
+        guide_paths(root, &dir, diagnostics)
+    });
     let mut guides = Vec::new();
     for path in paths {
         let before = diagnostics.len();
-        let guide = load_doc::<RawGuide>(root, &path, diagnostics);
+        let guide = super::load_doc_with::<RawGuide>(root, &path, diagnostics, reads);
         // load_doc's hint cannot name the guide format; point there instead.
         for diagnostic in &mut diagnostics[before..] {
             if diagnostic.message.starts_with("invalid front matter") {
@@ -49,6 +50,24 @@ pub fn load_guides(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Doc<Ra
         guides.extend(guide);
     }
     guides
+}
+
+/// The guides' files: every `*.md` in `dir` and in its direct
+/// subdirectories, sorted by path.
+fn guide_paths(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    for entry in sorted_entries(root, dir, diagnostics) {
+        if entry.is_dir() {
+            for path in sorted_entries(root, &entry, diagnostics) {
+                if is_markdown(root, &path, diagnostics) {
+                    paths.push(path);
+                }
+            }
+        } else if is_markdown(root, &entry, diagnostics) {
+            paths.push(entry);
+        }
+    }
+    paths
 }
 
 fn is_markdown(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> bool {

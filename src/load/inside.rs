@@ -13,16 +13,11 @@ use crate::diagnostic::{Diagnostic, relative};
 /// An error when `path` (under `root`) is, or passes through, a symbolic
 /// link that resolves outside `root`; `None` when it may be read.
 pub fn outside_root(root: &Path, path: &Path) -> Option<Diagnostic> {
-    let rel = relative(root, path);
     // Fast path: no link on the way, so the path is where it says it is.
-    let mut walked = root.to_path_buf();
-    let through_link = rel.components().any(|component| {
-        walked.push(component);
-        fs::symlink_metadata(&walked).is_ok_and(|m| m.file_type().is_symlink())
-    });
-    if !through_link {
+    if !through_link(root, path) {
         return None;
     }
+    let rel = relative(root, path);
     let resolved = match fs::canonicalize(path) {
         Ok(resolved) => resolved,
         Err(e) => {
@@ -47,6 +42,15 @@ pub fn outside_root(root: &Path, path: &Path) -> Option<Diagnostic> {
             ),
         )
         .hint("copy the file into the project, or point the link at a file inside it")
+    })
+}
+
+/// Whether `path` (under `root`) is, or passes through, a symbolic link.
+pub fn through_link(root: &Path, path: &Path) -> bool {
+    let mut walked = root.to_path_buf();
+    relative(root, path).components().any(|component| {
+        walked.push(component);
+        fs::symlink_metadata(&walked).is_ok_and(|m| m.file_type().is_symlink())
     })
 }
 

@@ -1,5 +1,6 @@
-//! Parsed YAML kept from one load to the next, for `dudao serve`: a rebuild
-//! reads every source file again (cheap) but parses only the files whose
+//! Parsed YAML kept from one load to the next, for `dudao serve`: when a
+//! rebuild reads every source file again (polling; most rebuilds read only
+//! the changed files, see [`super::Reads`]) it parses only the files whose
 //! text changed. Parsing was most of a load (~760 ms at ×100,
 //! docs/benchmarks.md), and an edit changes one file.
 //!

@@ -11,9 +11,11 @@ mod inside;
 mod memo;
 mod names;
 mod raw;
+mod reads;
 mod yaml;
 
 use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -22,6 +24,8 @@ pub use serde_saphyr::Spanned;
 use crate::diagnostic::{Diagnostic, Position, display_path, relative};
 pub use evidence::{EVIDENCE_DIR, load_guides};
 pub use raw::*;
+use reads::Listing;
+pub use reads::Reads;
 use yaml::position;
 pub use yaml::{YamlError, parse_yaml};
 
@@ -33,7 +37,7 @@ pub const CONTENT_DIR: &str = "content";
 pub const RUBRICS_DIR: &str = "rubrics";
 
 /// A Markdown document: its front matter and its body.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Doc<T> {
     /// Relative to the project root.
     pub path: PathBuf,
@@ -43,6 +47,9 @@ pub struct Doc<T> {
     pub line_offset: u32,
     /// The line of the file the body starts on, to locate problems in it.
     pub body_line: u32,
+    /// A hash of the file's path and text: `dudao serve` tells a document
+    /// unchanged by it without hashing what was made of it.
+    pub text_hash: u64,
 }
 
 impl<T> Doc<T> {
@@ -52,15 +59,29 @@ impl<T> Doc<T> {
 }
 
 /// A YAML file parsed whole.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct YamlFile<T> {
     pub path: PathBuf,
     pub value: T,
     /// The file as read, for tools that rewrite it (`dudao new`).
     pub text: String,
+    /// A hash of `path` and `text`, which `value` is parsed from: `dudao
+    /// serve` tells the file unchanged by it.
+    pub text_hash: u64,
 }
 
 impl<T> YamlFile<T> {
+    /// The file at `path` (relative to the root), `value` parsed from `text`.
+    pub fn new(path: PathBuf, value: T, text: String) -> Self {
+        let text_hash = text_hash(&path, &text);
+        YamlFile {
+            path,
+            value,
+            text,
+            text_hash,
+        }
+    }
+
     pub fn at<U>(&self, spanned: &Spanned<U>) -> Option<Position> {
         position(&spanned.referenced, 0)
     }
@@ -87,6 +108,13 @@ pub struct RawProject {
 /// Reads the whole source tree. Files that cannot be read or parsed become
 /// diagnostics and are left out; everything else is returned for validation.
 pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
+    load_project_with(root, None)
+}
+
+/// [`load_project`], taking from `reads` the files and directory listings
+/// no change was reported to since the last load, and keeping what it
+/// reads there for the next (`dudao serve`; see [`Reads`]).
+pub fn load_project_with(root: &Path, reads: Option<&Reads>) -> (RawProject, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut project = RawProject::default();
     if let Some(diagnostic) = check_root(root) {
@@ -95,23 +123,22 @@ pub fn load_project(root: &Path) -> (RawProject, Vec<Diagnostic>) {
     }
     let content = root.join(CONTENT_DIR);
 
-    project.notice = load_required_doc(root, &content.join("notice.md"), &mut diagnostics);
-    project.overview = load_required_doc(root, &content.join("overview.md"), &mut diagnostics);
-    project.groups = load_doc_dir(root, &content.join("groups"), &mut diagnostics);
-    project.indicators = load_doc_dir(root, &content.join("indicators"), &mut diagnostics);
-    project.footnotes = load_doc_dir(root, &content.join("footnotes"), &mut diagnostics);
+    project.notice = load_required_doc(root, &content.join("notice.md"), &mut diagnostics, reads);
+    project.overview =
+        load_required_doc(root, &content.join("overview.md"), &mut diagnostics, reads);
+    project.groups = load_doc_dir(root, &content.join("groups"), &mut diagnostics, reads);
+    project.indicators = load_doc_dir(root, &content.join("indicators"), &mut diagnostics, reads);
+    project.footnotes = load_doc_dir(root, &content.join("footnotes"), &mut diagnostics, reads);
 
     project.catalogue_incomplete = diagnostics.iter().any(Diagnostic::is_error);
-    project.evidence = load_guides(root, &mut diagnostics);
+    project.evidence = evidence::load_guides_with(root, &mut diagnostics, reads);
 
-    let rubrics = files_with_extension(
-        root,
-        &root.join(RUBRICS_DIR),
-        &["yaml", "yml"],
-        &mut diagnostics,
-    );
+    let dir = root.join(RUBRICS_DIR);
+    let rubrics = listed(root, &dir, reads, &mut diagnostics, |diagnostics| {
+        files_with_extension(root, &dir, &["yaml", "yml"], diagnostics)
+    });
     project.rubrics = load_each(&rubrics, &mut diagnostics, |path, diagnostics| {
-        load_yaml_file(root, path, diagnostics)
+        load_yaml_file_with(root, path, diagnostics, reads)
     });
     (project, diagnostics)
 }
@@ -137,6 +164,7 @@ fn load_required_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     root: &Path,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
+    reads: Option<&Reads>,
 ) -> Option<Doc<T>> {
     if !path.exists() {
         diagnostics.push(
@@ -149,18 +177,68 @@ fn load_required_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         diagnostics.push(refused);
         return None;
     }
-    load_doc(root, path, diagnostics)
+    load_doc_with(root, path, diagnostics, reads)
 }
 
 fn load_doc_dir<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     root: &Path,
     dir: &Path,
     diagnostics: &mut Vec<Diagnostic>,
+    reads: Option<&Reads>,
 ) -> Vec<Doc<T>> {
-    let paths = files_with_extension(root, dir, &["md"], diagnostics);
+    let paths = listed(root, dir, reads, diagnostics, |diagnostics| {
+        files_with_extension(root, dir, &["md"], diagnostics)
+    });
     load_each(&paths, diagnostics, |path, diagnostics| {
-        load_doc(root, path, diagnostics)
+        load_doc_with(root, path, diagnostics, reads)
     })
+}
+
+/// The source files `list` finds in `dir`, or those `reads` kept of it.
+fn listed(
+    root: &Path,
+    dir: &Path,
+    reads: Option<&Reads>,
+    diagnostics: &mut Vec<Diagnostic>,
+    list: impl FnOnce(&mut Vec<Diagnostic>) -> Vec<PathBuf>,
+) -> Vec<PathBuf> {
+    let Some(reads) = reads else {
+        return list(diagnostics);
+    };
+    let listing = match reads.listing(root, dir) {
+        Some(listing) => listing,
+        None => {
+            let mut found = Vec::new();
+            let paths = list(&mut found);
+            let listing = Listing::new(root, paths, found);
+            // An error (a directory that cannot be read) is made afresh.
+            if !listing.diagnostics.iter().any(Diagnostic::is_error) {
+                reads.keep_listing(root, dir, &listing);
+            }
+            listing
+        }
+    };
+    diagnostics.extend(listing.diagnostics);
+    listing.paths
+}
+
+/// What `load` gives for the file at `path`, or what `reads` kept of it;
+/// a file that loads without a problem is kept for the next load.
+fn kept_or<V: Clone + Send + Sync + 'static>(
+    root: &Path,
+    path: &Path,
+    reads: Option<&Reads>,
+    load: impl FnOnce() -> Option<V>,
+) -> Option<V> {
+    let Some(reads) = reads else {
+        return load();
+    };
+    if let Some(kept) = reads.kept::<V>(&relative(root, path)) {
+        return Some(kept);
+    }
+    let loaded = load()?;
+    reads.keep(root, path, loaded.clone());
+    Some(loaded)
 }
 
 /// Loads every file of `paths` with `load`, on every core: parsing YAML is
@@ -266,6 +344,23 @@ pub fn load_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Doc<T>> {
+    load_doc_with(root, path, diagnostics, None)
+}
+
+fn load_doc_with<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    root: &Path,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    reads: Option<&Reads>,
+) -> Option<Doc<T>> {
+    kept_or(root, path, reads, || read_doc(root, path, diagnostics))
+}
+
+fn read_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    root: &Path,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Doc<T>> {
     let text = read_text(root, path, diagnostics)?;
     let rel = relative(root, path);
     let (front, body) = match split_front_matter(&text) {
@@ -294,6 +389,7 @@ pub fn load_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         }
     };
     let front_yaml = front;
+    let text_hash = text_hash(&rel, &text);
     match memo::parse::<T>(front, 1) {
         Ok(front) => Some(Doc {
             path: rel,
@@ -302,6 +398,7 @@ pub fn load_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
             line_offset: 1,
             // Opening `---`, the front matter, closing `---`.
             body_line: front_text_lines(front_yaml) + 3,
+            text_hash,
         }),
         Err(diagnostic) => {
             diagnostics.push(diagnostic.into_diagnostic(&rel, "front matter", &text));
@@ -315,19 +412,42 @@ pub fn load_yaml_file<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<YamlFile<T>> {
+    load_yaml_file_with(root, path, diagnostics, None)
+}
+
+fn load_yaml_file_with<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    root: &Path,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    reads: Option<&Reads>,
+) -> Option<YamlFile<T>> {
+    kept_or(root, path, reads, || {
+        read_yaml_file(root, path, diagnostics)
+    })
+}
+
+fn read_yaml_file<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    root: &Path,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<YamlFile<T>> {
     let text = read_text(root, path, diagnostics)?;
     let rel = relative(root, path);
     match memo::parse::<T>(&text, 0) {
-        Ok(value) => Some(YamlFile {
-            path: rel,
-            value,
-            text,
-        }),
+        Ok(value) => Some(YamlFile::new(rel, value, text)),
         Err(diagnostic) => {
             diagnostics.push(diagnostic.into_diagnostic(&rel, "rubric", &text));
             None
         }
     }
+}
+
+/// SipHash of a file's relative path and text: the same in every load of
+/// this process.
+fn text_hash(path: &Path, text: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (path, text).hash(&mut hasher);
+    hasher.finish()
 }
 
 fn front_text_lines(yaml: &str) -> u32 {

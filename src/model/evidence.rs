@@ -55,6 +55,10 @@ pub struct GuideText {
     pub requirements: Vec<Requirement>,
     /// Further guidance, Markdown; may be empty.
     pub notes: String,
+    /// A hash of the guide's file (its path and text), which all of the
+    /// above is made of: `dudao serve` tells the guides unchanged by it.
+    #[serde(skip)]
+    pub source_hash: u64,
 }
 
 impl Guide {

@@ -7,12 +7,13 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
+use super::incremental::Dep;
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
 use crate::model::{Indicator, Rubric};
 
 /// What the gap report needs to name and link an indicator.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub(super) struct IndicatorTitle<'a> {
     number: u32,
     title: &'a str,
@@ -31,26 +32,30 @@ pub(super) fn indicator_titles<'a>(
         .collect()
 }
 
+/// Under `dudao serve` the page is keyed by the rubric's `content_hash` and
+/// the titles of its indicators, and its context is built only when it
+/// renders.
 pub fn render(site: &Site, rubric: &Rubric, output: &mut Output) -> Result<(), Diagnostics> {
     let catalogue = &site.project.catalogue;
-    {
-        let indicators = indicator_titles(
-            rubric
-                .indicators()
-                .into_iter()
-                .filter_map(|n| catalogue.indicator(n)),
-        );
-        site.page(
-            output,
-            &format!("rubrics/{}/assess/", rubric.id),
-            "assess.html",
-            "assess",
-            context! {
-                rubric => Serde(rubric),
-                indicators => Serde(&indicators),
-            },
-        )
+    let numbers = rubric.indicators();
+    let titles: Vec<Option<u64>> = numbers
+        .iter()
+        .map(|&n| site.part(&Dep::IndicatorTitle(n)))
+        .collect();
+    let dir = format!("rubrics/{}/assess/", rubric.id);
+    let context = || {
+        let indicators = indicator_titles(numbers.iter().filter_map(|&n| catalogue.indicator(n)));
+        context! {
+            rubric => Serde(rubric),
+            indicators => Serde(&indicators),
+        }
+    };
+    // A rubric made by hand, not validated, has no hash to key it by.
+    if rubric.content_hash.is_empty() {
+        return site.page(output, &dir, "assess.html", "assess", context());
     }
+    let model = (&rubric.content_hash, &numbers, titles);
+    site.page_keyed(output, &dir, "assess.html", "assess", &model, context)
 }
 
 /// The rubric an assess page frame is rendered with when its real rubric is

@@ -10,6 +10,7 @@ use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
+use super::incremental::Dep;
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
 use crate::model::{Guide, Project, Rubric};
@@ -111,16 +112,29 @@ pub fn render_api(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 }
 
 /// `requirements/`: the numbers the official text sets, in one table.
+///
+/// Made of the guides (a change to any of them renders every page again,
+/// see `incremental::PageMemo::begin`), the indicators' titles and the
+/// rubrics: under `dudao serve` it is keyed by the two last, and its
+/// entries are gathered only when it renders.
 pub fn render_requirements(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    let entries = crate::model::requirement_entries(site.project);
-    site.page(
-        output,
-        "requirements/",
-        "requirements.html",
-        "requirements",
+    let context = || {
+        let entries = crate::model::requirement_entries(site.project);
         context! {
             entries => Serde(&entries),
             left_to_other_rules => Serde(&crate::model::LEFT_TO_OTHER_RULES),
-        },
-    )
+        }
+    };
+    let (template, page) = ("requirements.html", "requirements");
+    if site
+        .project
+        .rubrics
+        .iter()
+        .any(|r| r.content_hash.is_empty())
+    {
+        return site.page(output, "requirements/", template, page, context());
+    }
+    let titles = super::assess::indicator_titles(&site.project.catalogue.indicators);
+    let model = (titles, site.part(&Dep::Rubrics));
+    site.page_keyed(output, "requirements/", template, page, &model, context)
 }

@@ -2,13 +2,17 @@
 //!
 //! While a page renders, everything it reads beyond its own context is
 //! recorded: the parts of `catalogue` it looks at, the `rubrics` list, and
-//! each `indicator(n)`, `group(n)` and `rubric_title(id)` it calls. A page's
-//! own context (the `extra` of [`Site::page`](super::Site::page)) is hashed.
-//! The next build reuses the page's bytes when its context hashes the same
-//! and none of the recorded parts changed; otherwise it renders it again.
-//! Templates, static files, dudao.toml and the evidence guides are not
-//! tracked page by page: a change to any of them clears the memo (the
-//! caller calls [`PageMemo::clear`]) and every page renders.
+//! each `indicator(n)`, `group(n)` and `rubric_title(id)` it calls (of an
+//! indicator, its number and title apart from the rest). A page's own
+//! context is keyed by the hashes of the model parts it is built from
+//! ([`model_key`], with [`PageMemo::part`]), or, for the few small pages
+//! left, by hashing the context itself ([`context_key`]). The next build
+//! reuses the page's bytes when its key is the same and none of the
+//! recorded parts changed; otherwise it renders it again. Templates,
+//! static files and dudao.toml are not tracked page by page: a change to
+//! any of them clears the memo (the caller calls [`PageMemo::clear`]). The
+//! evidence guides count as one input, known unchanged from the hashes of
+//! their files ([`PageMemo::begin`]); a change clears the memo too.
 //!
 //! The memo, not the render output, holds a page's bytes, as one shared
 //! [`Bytes`]: a page in the output is an empty placeholder, and `dudao
@@ -35,7 +39,13 @@ pub enum Dep {
     /// `catalogue.<field>`, or `catalogue` itself when iterated whole.
     Catalogue(String),
     Rubrics,
+    /// Every field of an indicator.
     Indicator(u32),
+    /// An indicator's number and title: what a link to it prints.
+    IndicatorTitle(u32),
+    /// Which indicators there are, in order: `catalogue.indicators` read as
+    /// a list, whose items record their own reads.
+    IndicatorNumbers,
     Group(u32),
     RubricTitle(String),
 }
@@ -98,6 +108,8 @@ impl Object for Tracked {
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         match key.as_str() {
+            // Its items are `lazy::IndicatorView`s, which record each read.
+            Some("indicators") if !self.seq => record(Dep::IndicatorNumbers),
             Some(field) if !self.seq => record(Dep::Catalogue(field.to_owned())),
             _ => record(self.whole()),
         }
@@ -120,35 +132,56 @@ struct Parts(HashMap<Dep, u64>);
 impl Parts {
     fn of(project: &Project) -> Parts {
         let mut parts = HashMap::new();
-        let catalogue = serde_json::to_value(&project.catalogue).expect("the model serialises");
-        if let serde_json::Value::Object(fields) = &catalogue {
-            for (name, value) in fields {
-                parts.insert(Dep::Catalogue(name.clone()), hash(value));
-            }
-        }
-        // The whole catalogue is its fields; each rubric's `content_hash`
-        // covers every field of it: no second pass over either.
-        let mut fields: Vec<(&String, &u64)> = parts
+        // Every field, named so that a new one does not compile unhashed.
+        let crate::model::Catalogue {
+            notice,
+            overview,
+            groups,
+            indicators,
+            footnotes,
+        } = &project.catalogue;
+        // Each indicator and group is serialised once: the list's hash is
+        // made of theirs, the whole catalogue's of its fields'.
+        let indicator_hashes: Vec<u64> = indicators
             .iter()
-            .filter_map(|(dep, hash)| match dep {
-                Dep::Catalogue(name) => Some((name, hash)),
-                _ => None,
+            .map(|indicator| {
+                let whole = hash(indicator);
+                parts.insert(Dep::Indicator(indicator.number), whole);
+                parts.insert(
+                    Dep::IndicatorTitle(indicator.number),
+                    hash(&(indicator.number, &indicator.title)),
+                );
+                whole
             })
             .collect();
-        fields.sort();
+        let numbers: Vec<u32> = indicators.iter().map(|i| i.number).collect();
+        parts.insert(Dep::IndicatorNumbers, hash(&numbers));
+        let group_hashes: Vec<u64> = groups
+            .iter()
+            .map(|group| {
+                let whole = hash(group);
+                parts.insert(Dep::Group(group.number), whole);
+                whole
+            })
+            .collect();
+        let fields = [
+            ("notice", hash(notice)),
+            ("overview", hash(overview)),
+            ("groups", hash(&group_hashes)),
+            ("indicators", hash(&indicator_hashes)),
+            ("footnotes", hash(footnotes)),
+        ];
+        for (name, field) in fields {
+            parts.insert(Dep::Catalogue(name.to_owned()), field);
+        }
         parts.insert(Dep::Catalogue(String::new()), hash(&fields));
+        // Each rubric's `content_hash` covers every field of it.
         let rubrics: Vec<&str> = project
             .rubrics
             .iter()
             .map(|r| r.content_hash.as_str())
             .collect();
         parts.insert(Dep::Rubrics, hash(&rubrics));
-        for indicator in &project.catalogue.indicators {
-            parts.insert(Dep::Indicator(indicator.number), hash(indicator));
-        }
-        for group in &project.catalogue.groups {
-            parts.insert(Dep::Group(group.number), hash(group));
-        }
         for rubric in &project.rubrics {
             parts.insert(Dep::RubricTitle(rubric.id.clone()), hash(&rubric.title));
         }
@@ -202,10 +235,17 @@ impl PageMemo {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The hash of `dep` in the build under way: what the key of a page
+    /// whose own context is built from that part of the model is made of
+    /// (see [`model_key`]).
+    pub(super) fn part(&self, dep: &Dep) -> Option<u64> {
+        self.lock().parts.0.get(dep).copied()
+    }
+
     /// Starts a build of `project`.
     pub(super) fn begin(&self, project: &Project) {
         let parts = Parts::of(project);
-        let evidence = hash(&project.evidence);
+        let evidence = evidence_key(&project.evidence);
         let mut state = self.lock();
         if state.evidence != evidence {
             state.last.clear();
@@ -282,6 +322,23 @@ impl PageMemo {
         );
         Ok(())
     }
+}
+
+/// What the guides are, from the hashes of their files (a guide is made of
+/// its file alone) and where each is used: no guide is hashed again.
+fn evidence_key(evidence: &crate::model::Evidence) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    evidence.indicators.len().hash(&mut hasher);
+    for (number, guide) in &evidence.indicators {
+        (number, guide.source_hash, &guide.inherited_from).hash(&mut hasher);
+    }
+    for (rubric, criteria) in &evidence.criteria {
+        (rubric, criteria.len()).hash(&mut hasher);
+        for (criterion, guide) in criteria {
+            (criterion, guide.source_hash, &guide.inherited_from).hash(&mut hasher);
+        }
+    }
+    hasher.finish()
 }
 
 /// The key of a page rendered from `template` as `kind` with the context
@@ -361,7 +418,7 @@ fn value_key(value: &Value, hasher: &mut DefaultHasher) -> Option<()> {
 
 /// SipHash with fixed keys over the value's JSON: the same value gives the
 /// same hash in every build of this process.
-fn hash(value: &impl Serialize) -> u64 {
+pub(super) fn hash(value: &impl Serialize) -> u64 {
     struct Writer(DefaultHasher);
     impl std::io::Write for Writer {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {

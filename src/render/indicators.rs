@@ -7,9 +7,10 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
+use super::incremental::{self, Dep};
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
-use crate::model::{Footnote, Indicator, Rubric};
+use crate::model::{Footnote, Group, Indicator, Rubric};
 
 /// A rubric row that uses an indicator, with what a backlink needs to say.
 #[derive(Serialize)]
@@ -22,6 +23,38 @@ struct Use<'a> {
     row_title: &'a str,
 }
 
+/// What a pager link to another indicator or group prints (the page's
+/// `prev` and `next`): a page need not render again when its neighbour's
+/// text changes.
+#[derive(Serialize, Hash)]
+struct Neighbour<'a> {
+    number: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    numeral: Option<&'a str>,
+    title: &'a str,
+}
+
+impl<'a> Neighbour<'a> {
+    fn indicator(i: &'a Indicator) -> Self {
+        Neighbour {
+            number: i.number,
+            numeral: None,
+            title: &i.title,
+        }
+    }
+
+    fn group(g: &'a Group) -> Self {
+        Neighbour {
+            number: g.number,
+            numeral: Some(&g.numeral),
+            title: &g.title,
+        }
+    }
+}
+
+/// Under `dudao serve` each page is keyed by the hashes of exactly what
+/// its context is built from (see `incremental::model_key`), and its
+/// context is built only when it renders.
 pub fn render_indicators(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     let catalogue = &site.project.catalogue;
     let rubrics: HashMap<&str, &Rubric> = site
@@ -32,20 +65,46 @@ pub fn render_indicators(site: &Site, output: &mut Output) -> Result<(), Diagnos
         .collect();
     let footnotes_of = FootnoteIndex::new(&catalogue.footnotes);
     for (i, indicator) in catalogue.indicators.iter().enumerate() {
-        let uses = uses(&rubrics, indicator);
         let footnotes = footnotes_of.pages(&[indicator.number]);
-        site.page(
+        let prev = i.checked_sub(1).map(|p| &catalogue.indicators[p]);
+        let next = catalogue.indicators.get(i + 1);
+        let (prev, next) = (
+            prev.map(Neighbour::indicator),
+            next.map(Neighbour::indicator),
+        );
+        // `uses` is made of the indicator's `used_by` and, from each rubric
+        // it names, titles its `content_hash` covers.
+        let used_in: Vec<Option<&str>> = indicator
+            .used_by
+            .iter()
+            .map(|r| {
+                rubrics
+                    .get(r.rubric.as_str())
+                    .map(|r| r.content_hash.as_str())
+            })
+            .collect();
+        let model = (
+            site.part(&Dep::Indicator(indicator.number)),
+            site.part(&Dep::Group(indicator.group)),
+            incremental::hash(&footnotes),
+            used_in,
+            (&prev, &next),
+        );
+        site.page_keyed(
             output,
             &format!("indicators/{}/", indicator.number),
             "indicator.html",
             "indicator",
-            context! {
-                indicator => Serde(indicator),
-                group => Serde(catalogue.group(indicator.group)),
-                footnotes => Serde(&footnotes),
-                uses => Serde(&uses),
-                prev => Serde(i.checked_sub(1).map(|p| &catalogue.indicators[p])),
-                next => Serde(catalogue.indicators.get(i + 1)),
+            &model,
+            || {
+                context! {
+                    indicator => Serde(indicator),
+                    group => Serde(catalogue.group(indicator.group)),
+                    footnotes => Serde(&footnotes),
+                    uses => Serde(&uses(&rubrics, indicator)),
+                    prev => Serde(&prev),
+                    next => Serde(&next),
+                }
             },
         )?;
     }
@@ -57,16 +116,28 @@ pub fn render_groups(site: &Site, output: &mut Output) -> Result<(), Diagnostics
     let footnotes_of = FootnoteIndex::new(&catalogue.footnotes);
     for (i, group) in catalogue.groups.iter().enumerate() {
         let footnotes = footnotes_of.pages(&group.indicators);
-        site.page(
+        let prev = i
+            .checked_sub(1)
+            .map(|p| Neighbour::group(&catalogue.groups[p]));
+        let next = catalogue.groups.get(i + 1).map(Neighbour::group);
+        let model = (
+            site.part(&Dep::Group(group.number)),
+            incremental::hash(&footnotes),
+            (&prev, &next),
+        );
+        site.page_keyed(
             output,
             &format!("groups/{}/", group.number),
             "group.html",
             "group",
-            context! {
-                group => Serde(group),
-                footnotes => Serde(&footnotes),
-                prev => Serde(i.checked_sub(1).map(|p| &catalogue.groups[p])),
-                next => Serde(catalogue.groups.get(i + 1)),
+            &model,
+            || {
+                context! {
+                    group => Serde(group),
+                    footnotes => Serde(&footnotes),
+                    prev => Serde(&prev),
+                    next => Serde(&next),
+                }
             },
         )?;
     }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr, Serde};
 
+use super::incremental::{Dep, record};
 use crate::model::{Indicator, Project};
 
 /// `catalogue`: the notice, overview and footnotes (a fixed size, whatever
@@ -120,7 +121,14 @@ impl IndicatorView {
 impl Object for IndicatorView {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         let i = self.indicator();
-        Some(match key.as_str()? {
+        let key = key.as_str()?;
+        // A link to an indicator prints its number and title only: it need
+        // not render again when the explanation changes.
+        record(match key {
+            "number" | "title" => Dep::IndicatorTitle(i.number),
+            _ => Dep::Indicator(i.number),
+        });
+        Some(match key {
             "number" => Value::from(i.number),
             "group" => Value::from(i.group),
             "title" => Value::from(i.title.as_str()),

@@ -241,7 +241,8 @@ impl<'a> Site<'a> {
         let catalogue = incremental::Tracked::catalogue(lazy::Catalogue::value(project));
         let indicator = lazy::indicator_function(project);
         env.add_function("indicator", move |number: u32| {
-            incremental::record(incremental::Dep::Indicator(number));
+            // Whether it exists; the indicator records what is read of it.
+            incremental::record(incremental::Dep::IndicatorTitle(number));
             indicator(number)
         });
         let group = lazy::group_function(project);
@@ -305,6 +306,13 @@ impl<'a> Site<'a> {
             .cache
             .map(|_| incremental::model_key(template, page, model));
         self.page_with_key(output, dir, template, page, key, extra)
+    }
+
+    /// The hash of `dep` in this build under `dudao serve` (`None` in
+    /// `dudao build`, which keys nothing): what [`Site::page_keyed`]'s
+    /// `model` is made of for a page built from parts of the catalogue.
+    fn part(&self, dep: &incremental::Dep) -> Option<u64> {
+        self.cache.and_then(|c| c.pages.part(dep))
     }
 
     fn page_with_key(

@@ -11,12 +11,14 @@ use serde::Serialize;
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct SiteRubric<'a> {
     id: &'a str,
     content_hash: &'a str,
 }
 
+/// Under `dudao serve` the page is keyed by what it embeds, and its JSON is
+/// made only when it renders.
 pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     let rubrics: Vec<SiteRubric> = site
         .project
@@ -27,15 +29,19 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
             content_hash: &r.content_hash,
         })
         .collect();
-    let data = serde_json::json!({
-        "indicators": super::assess::indicator_titles(&site.project.catalogue.indicators),
-        "rubrics": rubrics,
-    });
-    site.page(
+    let indicators = super::assess::indicator_titles(&site.project.catalogue.indicators);
+    site.page_keyed(
         output,
         "summary/",
         "summary.html",
         "summary",
-        context! { data => Serde(&data) },
+        &(&indicators, &rubrics),
+        || {
+            let data = serde_json::json!({
+                "indicators": indicators,
+                "rubrics": rubrics,
+            });
+            context! { data => Serde(&data) }
+        },
     )
 }

@@ -17,26 +17,48 @@ use super::theme::ScriptJson;
 use super::{Output, Site, json_for_script};
 use crate::diagnostic::Diagnostics;
 
+/// Under `dudao serve` both pages are keyed by what they embed (every
+/// rubric's `content_hash`, every indicator's title), and their JSON is
+/// made only when they render.
 pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     let rubrics = &site.project.rubrics;
-    site.page(
-        output,
-        "assessments/",
-        "assessments.html",
-        "assessments",
+    let hashes: Vec<&str> = rubrics.iter().map(|r| r.content_hash.as_str()).collect();
+    // A rubric made by hand, not validated, has no hash to key it by.
+    let site_rubrics = || {
         // 13 MB of JSON at ×100: serialised once, not built as template values.
-        context! { site_rubrics => Value::from_object(ScriptJson::new(json_for_script(rubrics))) },
-    )?;
+        context! { site_rubrics => Value::from_object(ScriptJson::new(json_for_script(rubrics))) }
+    };
+    if hashes.iter().any(|h| h.is_empty()) {
+        site.page(
+            output,
+            "assessments/",
+            "assessments.html",
+            "assessments",
+            site_rubrics(),
+        )?;
+    } else {
+        site.page_keyed(
+            output,
+            "assessments/",
+            "assessments.html",
+            "assessments",
+            &hashes,
+            site_rubrics,
+        )?;
+    }
 
     // The assess page frame; workspace-form.js writes the stored
     // assessment's own rubric into #rubric-data before assess.js starts.
-    let stand_in = super::assess::stand_in_rubric("stored", "已保存的评估");
     let titles = super::assess::indicator_titles(&site.project.catalogue.indicators);
-    site.page(
+    site.page_keyed(
         output,
         "assessments/form/",
         "assessment-form.html",
         "assess",
-        context! { rubric => Serde(&stand_in), indicators => Serde(&titles) },
+        &titles,
+        || {
+            let stand_in = super::assess::stand_in_rubric("stored", "已保存的评估");
+            context! { rubric => Serde(&stand_in), indicators => Serde(&titles) }
+        },
     )
 }

@@ -183,6 +183,7 @@ pub fn serve(options: &Options) -> Result<(), String> {
     let watch = watch::watch(&options.root, options.poll, sender)?;
     if watch.is_polling() {
         eprintln!("watching by polling every 0.2 s");
+        rebuilder.rescan_every_time();
     }
 
     let runtime = tokio::runtime::Builder::new_current_thread()

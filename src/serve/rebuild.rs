@@ -14,6 +14,11 @@ pub type Files = HashMap<String, Bytes>;
 #[derive(Default)]
 pub struct Rebuilder {
     cache: crate::render::Cache,
+    /// The source files of the last load: only changed ones are read again.
+    reads: crate::load::Reads,
+    /// Every load reads every file: the changed paths are not to be trusted
+    /// to name every change (the polling watcher).
+    rescan: bool,
 }
 
 /// A finished rebuild: the whole new site, the paths whose bytes differ
@@ -29,6 +34,12 @@ pub struct Built {
 }
 
 impl Rebuilder {
+    /// Reads every source file on every rebuild, as when the changes come
+    /// from polling, which may miss what happened between two polls.
+    pub fn rescan_every_time(&mut self) {
+        self.rescan = true;
+    }
+
     /// Builds the project under `root` after `sources` changed; `previous`
     /// is the site being served.
     ///
@@ -64,8 +75,21 @@ impl Rebuilder {
         // by the service worker.
         config.offline.enabled = false;
         crate::load::remember_parses();
-        let loaded = crate::load_project(root);
+        crate::validate::remember_rubrics();
+        // The first build, changes that may not name every file, or
+        // dudao.toml, after which nothing is taken on trust.
+        let settings_file = root_abs.join(crate::config::CONFIG_FILE);
+        let settings = sources
+            .iter()
+            .any(|p| std::path::absolute(p).is_ok_and(|p| p == settings_file));
+        if sources.is_empty() || self.rescan || settings {
+            self.reads.forget_all(root);
+        } else {
+            self.reads.changed(root, sources);
+        }
+        let loaded = crate::load_project_with(root, Some(&self.reads));
         crate::load::forget_unused();
+        crate::validate::forget_unused_rubrics();
         let (project, warnings) = loaded?;
         let project = std::sync::Arc::new(project);
         timings.lap("load");

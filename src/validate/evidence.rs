@@ -116,7 +116,17 @@ pub fn validate_guides(
             continue;
         }
         seen.insert(target.clone(), &doc.path);
-        let Some(guide) = validate_guide(doc, target.clone(), official_text, out) else {
+        // A guide is made of its file, its target (named in the file) and
+        // the official text its quotes are checked against.
+        let official = {
+            let mut hasher = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(official_text, &mut hasher);
+            std::hash::Hasher::finish(&hasher)
+        };
+        let guide = super::memo::validated_doc("guide", doc, official, out, |out| {
+            validate_guide(doc, target.clone(), official_text, out)
+        });
+        let Some(guide) = guide else {
             continue;
         };
         match target {
@@ -404,6 +414,7 @@ fn validate_guide(
             pitfalls: texts(&front.pitfalls),
             requirements,
             notes: doc.body.trim().to_owned(),
+            source_hash: doc.text_hash,
         }),
         inherited_from: None,
     })

@@ -25,6 +25,7 @@ mod catalogue;
 mod evidence;
 mod limits;
 pub mod markdown;
+mod memo;
 mod rubric;
 mod table;
 
@@ -36,6 +37,7 @@ use crate::model::*;
 
 pub use catalogue::HasGroup;
 pub use limits::{BAND_LABEL_LIMIT, CELL_LIMIT, VALIDATION_TITLE_LIMIT};
+pub use memo::{forget_unused_rubrics, remember_rubrics};
 pub use rubric::content_hash;
 
 /// Bands are part of the automation contract (`data-band`), so their ids are fixed.
@@ -55,14 +57,27 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
                 .map(|i| i.number)
                 .collect::<BTreeSet<u32>>()
         });
+    // Under serve, each file's results are kept (see [`memo`]): a rubric
+    // depends on its file and on which indicators there are.
+    let known = {
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&known_indicators, &mut hasher);
+        std::hash::Hasher::finish(&hasher)
+    };
     let mut rubrics: Vec<Rubric> = raw
         .rubrics
         .iter()
-        .filter_map(|file| rubric::validate_rubric(file, known_indicators.as_ref(), &mut out))
+        .filter_map(|file| {
+            memo::validated("rubric", file, known, &mut out, |out| {
+                rubric::validate_rubric(file, known_indicators.as_ref(), out)
+            })
+        })
         .collect();
     rubric::check_rubric_ids_unique_and_bases(&raw.rubrics, &mut out);
     for file in &raw.rubrics {
-        limits::check_export_limits(file, &mut out);
+        memo::validated("limits", file, 0, &mut out, |out| {
+            limits::check_export_limits(file, out)
+        });
     }
     rubrics.sort_by(|a, b| rubric_order(a).cmp(&rubric_order(b)));
     check_markdown(&raw, &mut out);
