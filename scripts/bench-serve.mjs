@@ -7,7 +7,8 @@
 // PROJECT is a project root (the bundled one, or one written by the
 // gen-bench example); PAGE the page kept open (default indicators/5/);
 // FILE the source edited (default content/indicators/05.md). Each run
-// appends a sentence to FILE's text, waits for the page's load event and
+// appends a sentence to FILE's text (to its last quoted string, for a
+// rubric's YAML), waits for the page's load event and
 // the sentence on the page. Prints each run and the median, and serve's own
 // rebuild time. The edits stay in PROJECT: run it on a copy.
 //
@@ -56,6 +57,14 @@ const page = await browser.newPage();
 await page.goto(base + pagePath);
 await page.waitForSelector('html[data-dudao-live="connected"]');
 const source = path.join(project, file);
+// Markdown takes the sentence at its end; in a rubric's YAML it goes inside
+// the last quoted string (its last note), so the file stays valid.
+function edited(text, marker) {
+  if (!/\.ya?ml$/.test(file)) return `${text.trimEnd()}${marker}\n`;
+  const close = text.lastIndexOf('"');
+  if (close < 0) throw new Error(`${file}: no quoted string to put the edit in`);
+  return text.slice(0, close) + marker + text.slice(close);
+}
 const times = [];
 const STEPS = ['event', 'delivered', 'built', 'sent', 'navigation', 'html', 'load', 'visible'];
 const steps = Object.fromEntries(STEPS.map((s) => [s, []]));
@@ -69,7 +78,7 @@ for (let i = 1; i <= runs; i++) {
   const loaded = page.waitForEvent('load', { timeout: 30000 });
   const started = performance.now();
   const written = Date.now();
-  fs.writeFileSync(source, `${text.trimEnd()}${marker}\n`);
+  fs.writeFileSync(source, edited(text, marker));
   await loaded;
   await page.waitForFunction((m) => document.body.textContent.includes(m), marker, { timeout: 30000, polling: 'raf' });
   const took = performance.now() - started;
