@@ -88,14 +88,9 @@ pub fn render_binder(site: &Site, rubric: &Rubric, output: &mut Output) -> Resul
         ("evidence-binder.html", "evidence-binder"),
         (rubric, None),
         || {
-            let numbers: BTreeMap<&str, usize> = rubric
-                .criteria()
-                .enumerate()
-                .map(|(i, c)| (c.id.as_str(), i + 1))
-                .collect();
             context! {
                 rubric => Serde(rubric),
-                numbers => Serde(&numbers),
+                numbers => Serde(&super::rubrics::criterion_numbers(rubric)),
             }
         },
     )

@@ -68,13 +68,17 @@ pub fn render_checklist(
     )
 }
 
-fn rubric_context(_site: &Site, rubric: &Rubric) -> Value {
-    // Criteria are numbered 1..N through the whole table, as on paper.
-    let numbers: BTreeMap<&str, usize> = rubric
+/// Criteria are numbered 1..N through the whole table, as on paper.
+pub(super) fn criterion_numbers(rubric: &Rubric) -> BTreeMap<&str, usize> {
+    rubric
         .criteria()
         .enumerate()
         .map(|(i, c)| (c.id.as_str(), i + 1))
-        .collect();
+        .collect()
+}
+
+fn rubric_context(_site: &Site, rubric: &Rubric) -> Value {
+    let numbers = criterion_numbers(rubric);
     context! {
         rubric => Serde(rubric),
         numbers => Serde(&numbers),
