@@ -101,3 +101,23 @@ test('files of different rubrics are refused, naming both by title', () => {
   assert.match(result.message, new RegExp(`“${RUBRIC.title}”.*“${OTHER.title}”.*不能合并`));
   assert.match(Merge.merge([a]).message, /至少选择两份/);
 });
+
+test('one photo captioned differently in two files keeps both captions; the same caption once', () => {
+  const [x] = criteria;
+  const withPhoto = (who, caption) => file(who, [x], 'full', (state, photos) => {
+    state.answers[x.id].photos = ['p-1'];
+    photos['p-1'] = { type: 'image/png', width: 1, height: 1, bytes: 70, data: PNG, caption };
+  });
+  const differ = Merge.merge([withPhoto('张三', '考场入口'), withPhoto('李四', '考场入口签到处'), withPhoto('王五', '考场入口')]);
+  assert.equal(differ.ok, true, differ.message);
+  assert.deepEqual(Object.keys(differ.merged.photos), ['p-1'], 'the same picture stays one photo');
+  assert.equal(differ.merged.photos['p-1'].caption, '考场入口；考场入口签到处');
+  const done = Merge.resolve(differ, {}, '2025-03-19T00:00:00.000Z');
+  assert.equal(done.ok, true);
+  const back = X.readDocument(JSON.stringify(X.toExport(RUBRIC, done.doc, 't', done.doc).data), {});
+  assert.equal(back.ok, true, back.message);
+  assert.equal(back.doc.photos['p-1'].caption, '考场入口；考场入口签到处', 'the united caption survives export and import');
+
+  const same = Merge.merge([withPhoto('张三', '考场入口'), withPhoto('李四', '考场入口')]);
+  assert.equal(same.merged.photos['p-1'].caption, '考场入口');
+});

@@ -11,7 +11,7 @@
  * content hash. A criterion answered in one file only is taken as it is; the
  * same answer (结论, 得分, 理由) in several files is taken once; different
  * answers are a conflict, decided by the user, never silently. Notes and
- * photos are united. Header fields and veto ticks merge the same way.
+ * photos are united (one photo's differing captions joined with ；). Header fields and veto ticks merge the same way.
  * The result keeps who scored each criterion (`by`, `at` of the chosen
  * answer) and `merged_from`.
  *
@@ -45,6 +45,17 @@
     const seen = [];
     for (const v of values) if (typeof v === 'string' && v.trim() !== '' && !seen.includes(v)) seen.push(v);
     return seen.join('\n');
+  }
+
+  function uniteCaptions(a, b) {
+    const seen = [];
+    for (const v of [a, b]) {
+      for (const part of typeof v === 'string' ? v.split('；') : []) {
+        const t = part.trim();
+        if (t !== '' && !seen.includes(t)) seen.push(t);
+      }
+    }
+    return seen.join('；');
   }
 
   function unite(lists) {
@@ -83,9 +94,14 @@
       const map = new Map();
       for (const pid of Object.keys(source.doc.photos)) {
         let id = pid;
-        if (photos[id] && photos[id].data !== source.doc.photos[pid].data) id = `${pid}-m${i + 1}`;
+        const photo = source.doc.photos[pid];
+        if (photos[id] && photos[id].data !== photo.data) id = `${pid}-m${i + 1}`;
         map.set(pid, id);
-        photos[id] = source.doc.photos[pid];
+        // The same picture captioned differently by two supervisors keeps
+        // both captions, as notes do: neither is dropped silently.
+        const caption = photos[id] ? uniteCaptions(photos[id].caption, photo.caption) : photo.caption;
+        photos[id] = Object.assign({}, photos[id] || photo);
+        if (caption) photos[id].caption = caption;
       }
       return map;
     });
