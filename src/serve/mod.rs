@@ -310,6 +310,7 @@ fn rebuild_once(
     let generation = previous.generation + 1;
     // The paths the pages step reported changed: the data step reports the rest.
     let mut told = std::collections::HashSet::new();
+    let mut pages_published = false;
     let built = rebuilder.rebuild_in_two(
         root,
         sources,
@@ -329,6 +330,7 @@ fn rebuild_once(
             );
             timeline.mark("sent");
             told.extend(pages.changed.iter().cloned());
+            pages_published = true;
         },
     );
     match built {
@@ -382,9 +384,9 @@ fn rebuild_once(
             // Failed after its pages were published (in the whole-site
             // data): the last good site again, as a generation of its own
             // so that no browser keeps a page of the failed one as current.
-            let (generation, changed) = match told.is_empty() {
-                true => (previous.generation, None),
-                false => (generation + 1, Some(told.into_iter().collect::<Vec<_>>())),
+            let (generation, changed) = match pages_published {
+                false => (previous.generation, None),
+                true => (generation + 1, Some(told.into_iter().collect::<Vec<_>>())),
             };
             live.publish(
                 Snapshot {
@@ -527,5 +529,59 @@ mod tests {
         live.publish(whole, Some(&["api/catalog.json".into()]), Bytes::new());
         assert_eq!(runtime.block_on(data).unwrap(), Some(Bytes::from("data 2")));
         assert_eq!(runtime.block_on(gone).unwrap(), None);
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            match entry.file_type().unwrap().is_dir() {
+                true => copy_tree(&entry.path(), &target),
+                false => drop(std::fs::copy(entry.path(), target).unwrap()),
+            }
+        }
+    }
+
+    /// The data step fails after the pages were published: the last good
+    /// site is served again, whole, as a generation newer than the pages',
+    /// and the pages are told the errors.
+    #[test]
+    fn a_failure_after_the_pages_serves_the_last_good_site_again() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let project = tempfile::tempdir().unwrap();
+        let root = project.path();
+        for part in ["content", "rubrics", "themes"] {
+            copy_tree(&manifest.join(part), &root.join(part));
+        }
+        std::fs::copy(manifest.join("dudao.toml"), root.join("dudao.toml")).unwrap();
+        let mut rebuilder = rebuild::Rebuilder::default();
+        let first = rebuilder.rebuild(root, &[], &Files::new()).unwrap();
+        let live = Live::new(first.files.clone());
+        let http::Body::Events(mut events) = live.subscribe() else {
+            panic!("an event stream")
+        };
+        // `tailor/` renders after the pages (render::DATA_FAMILIES); an
+        // unknown function fails it only as it renders.
+        let template = root.join("themes/default/templates/tailor.html");
+        let text = std::fs::read_to_string(&template).unwrap();
+        std::fs::write(&template, format!("{{{{ no_such_function() }}}}{text}")).unwrap();
+        let timeline = Timeline::starting("event", Instant::now());
+        rebuild_once(&mut rebuilder, root, &[template], &live, None, timeline);
+
+        let served = live.snapshot();
+        assert!(!served.pending && served.failure.is_some());
+        assert_eq!(served.generation, 3, "the pages were generation 2");
+        assert!(served.files == first.files, "the last good site, whole");
+        assert_eq!(*live.complete.borrow(), 3, "no request is left waiting");
+        let mut names = Vec::new();
+        while let Ok(message) = events.try_recv() {
+            let text = String::from_utf8_lossy(&message).into_owned();
+            names.extend(
+                text.strip_prefix("event: ")
+                    .map(|t| t.lines().next().unwrap().to_owned()),
+            );
+        }
+        assert_eq!(names, ["hello", "reload", "failed"]);
     }
 }
