@@ -51,7 +51,7 @@ fn main() {
         println!(
             "run {run}: {} ms ({}; {} changed, {} pages rendered, {} reused)",
             took.as_millis(),
-            built.timings,
+            built.timeline,
             built.changed.len(),
             built.rendered,
             built.reused

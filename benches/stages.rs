@@ -1,7 +1,8 @@
 //! Where a build's time goes, stage by stage, in process: load + validate,
-//! the template set-up, each page family of `render::PAGE_FAMILIES`, and
-//! writing the output. scripts/bench runs it on the generated projects; run
-//! it by hand to find a hot spot before reaching for a profiler:
+//! the template set-up, each family of `render::PAGE_FAMILIES` and
+//! `render::DATA_FAMILIES`, and writing the output. scripts/bench runs it on
+//! the generated projects; run it by hand to find a hot spot before reaching
+//! for a profiler:
 //!
 //! ```text
 //! cargo run --release --example gen-bench -- --scale 10 --out target/bench/x10
@@ -16,7 +17,7 @@
 use std::time::{Duration, Instant};
 
 use dudao::config::Config;
-use dudao::render::{Output, PAGE_FAMILIES, Site};
+use dudao::render::{DATA_FAMILIES, Output, PAGE_FAMILIES, Site};
 
 mod common;
 
@@ -45,7 +46,7 @@ fn main() {
         record(1, "templates + model values", started.elapsed());
 
         let mut output = Output::new();
-        for (i, family) in PAGE_FAMILIES.iter().enumerate() {
+        for (i, family) in PAGE_FAMILIES.iter().chain(DATA_FAMILIES).enumerate() {
             let before: Vec<String> = output.keys().cloned().collect();
             let started = Instant::now();
             family
@@ -63,7 +64,11 @@ fn main() {
 
         let started = Instant::now();
         dudao::write::write_site(&output, &scratch).unwrap_or_else(|e| panic!("{e}"));
-        record(2 + PAGE_FAMILIES.len(), "write", started.elapsed());
+        record(
+            2 + PAGE_FAMILIES.len() + DATA_FAMILIES.len(),
+            "write",
+            started.elapsed(),
+        );
         files = output.len();
         bytes = output.values().map(Vec::len).sum::<usize>();
     }

@@ -559,3 +559,57 @@ fn directories_created_renamed_and_removed_rebuild_what_a_full_build_gives() {
     assert!(unnamed.exists());
     rebuild_and_compare(&mut serve, root, &[named], &site, "a polled rebuild");
 }
+
+/// `dudao serve` sends the reload when the pages are done, before the
+/// whole-site data: the edited page must already be there, changed, with
+/// the bytes the whole build ends with, and the data only after.
+#[test]
+fn the_pages_of_a_rebuild_come_whole_before_its_data() {
+    let project = project();
+    let root = project.path();
+    let mut serve = Rebuilder::default();
+    let site = serve.rebuild(root, &[], &Files::new()).unwrap().files;
+    let indicator = edit(
+        root,
+        "content/indicators/05.md",
+        "\n---\n",
+        "\n---\n（先于数据的页面）",
+    );
+    let mut pages = None;
+    let timeline = dudao::serve::timeline::Timeline::starting("event", std::time::Instant::now());
+    let built = serve
+        .rebuild_in_two(root, &[indicator], &site, timeline, |so_far, timeline| {
+            timeline.mark("sent");
+            pages = Some((so_far.files.clone(), so_far.changed.to_vec()));
+        })
+        .unwrap();
+    let (pages, told) = pages.expect("the pages step is handed on");
+    let own = "indicators/5/index.html";
+    assert!(String::from_utf8_lossy(&pages[own]).contains("（先于数据的页面）"));
+    assert!(told.iter().any(|p| p == own), "{told:?}");
+    // Every whole-site data file comes after the pages, and only then.
+    for data in [
+        "static/search-index.js",
+        "api/catalog.json",
+        "api/evidence.json",
+        "tailor/index.html",
+        "assessments/index.html",
+        "rubrics/annex-1/annex-1.docx",
+    ] {
+        assert!(!pages.contains_key(data), "{data} is not a page's");
+        assert!(built.files.contains_key(data), "{data} is made after");
+    }
+    // A page is never remade or overwritten by the data step.
+    for (path, bytes) in &pages {
+        assert_eq!(&built.files[path], bytes, "{path} as the reload had it");
+    }
+    assert!(told.iter().all(|p| built.changed.contains(p)));
+    assert!(built.changed.iter().any(|p| p == "static/search-index.js"));
+    assert_same_site(&built.files, &full_build(root), "the two steps");
+    let steps = built.timeline.to_string();
+    let names: Vec<&str> = steps
+        .split(", ")
+        .map(|step| step.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(names, ["load", "pages", "sent", "data"], "{steps}");
+}

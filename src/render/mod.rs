@@ -1,10 +1,11 @@
 //! The validated model → the site's files, in memory.
 //!
-//! [`render_site`] runs each page family in [`PAGE_FAMILIES`]; every family
-//! adds its files to its own [`Output`] map (relative path → bytes), handed
-//! on as soon as the family has rendered. Nothing here touches the output
-//! directory: [`crate::write`] does. To add a page family, write a
-//! `fn(&Site, &mut Output) -> Result<(), Diagnostics>` and list it below.
+//! [`render_site`] runs each page family in [`PAGE_FAMILIES`], then each in
+//! [`DATA_FAMILIES`]; every family adds its files to its own [`Output`] map
+//! (relative path → bytes), handed on as soon as the family has rendered.
+//! Nothing here touches the output directory: [`crate::write`] does. To add
+//! a page family, write a `fn(&Site, &mut Output) -> Result<(), Diagnostics>`
+//! and list it below.
 //!
 //! Every link between pages is relative (each template gets `root`, the
 //! `../` prefix back to the site root) and names `index.html` explicitly, so
@@ -65,8 +66,9 @@ pub enum Family {
 
 use Family::{PerRubric, Whole};
 
-/// Every page family, in the order they render. Later families may
-/// overwrite files of earlier ones, so keep static files first.
+/// The page families, in the order they render: the pages and every file
+/// a page loads as it opens (its stylesheets, scripts, icons). Later
+/// families may overwrite files of earlier ones, so keep static files first.
 pub const PAGE_FAMILIES: &[Family] = &[
     Whole(static_files),
     Whole(offline::render_app),
@@ -78,15 +80,25 @@ pub const PAGE_FAMILIES: &[Family] = &[
     PerRubric(rubrics::render_checklist),
     PerRubric(evidence::render_binder),
     Whole(evidence::render_requirements),
-    Whole(evidence::render_api),
     PerRubric(assess::render),
-    Whole(office_exports),
     Whole(coverage::render),
     Whole(tailor::render_choose),
-    Whole(tailor::render_tailor),
-    Whole(workspace::render),
     Whole(summary::render),
     Whole(outcome::render),
+];
+
+/// What renders after every page family: whole-site data no other page's
+/// HTML needs (the search index, `api/`, the Office files a page links to)
+/// and the two pages that embed every rubric (`tailor/`, `assessments/`).
+/// `dudao serve` sends the reload between the two lists and holds requests
+/// for these files until they are ready (see [`Rendered::PagesDone`]).
+/// No path of theirs is a path of a page family, so the order of the two
+/// lists does not change a byte of the site.
+pub const DATA_FAMILIES: &[Family] = &[
+    Whole(evidence::render_api),
+    Whole(office_exports),
+    Whole(tailor::render_tailor),
+    Whole(workspace::render),
     Whole(api::render),
     Whole(search_index),
 ];
@@ -157,6 +169,30 @@ pub fn render_site<E: From<Diagnostics>>(
     cache: Option<&Cache>,
     mut emit: impl FnMut(Output) -> Result<(), E>,
 ) -> Result<(), E> {
+    render_site_in_two(project, config, root, cache, |rendered| match rendered {
+        Rendered::Files(output) => emit(output),
+        Rendered::PagesDone => Ok(()),
+    })
+}
+
+/// What [`render_site_in_two`] hands on, in order.
+pub enum Rendered {
+    /// A family's files (a per-rubric family's, one rubric's).
+    Files(Output),
+    /// Every file of [`PAGE_FAMILIES`] has been handed on; the files of
+    /// [`DATA_FAMILIES`] follow (some are rendering already).
+    PagesDone,
+}
+
+/// [`render_site`], telling `emit` when the pages are done and only the
+/// whole-site data is left: `dudao serve` reloads the open page then.
+pub fn render_site_in_two<E: From<Diagnostics>>(
+    project: &Arc<Project>,
+    config: &Config,
+    root: &Path,
+    cache: Option<&Cache>,
+    mut emit: impl FnMut(Rendered) -> Result<(), E>,
+) -> Result<(), E> {
     let mut site = Site::new(project, config, root)?;
     site.cache = cache;
     let offline = config.offline.enabled;
@@ -173,11 +209,24 @@ pub fn render_site<E: From<Diagnostics>>(
     // one after another would.
     let units: Vec<(Family, Option<&Rubric>)> = PAGE_FAMILIES
         .iter()
+        .chain(DATA_FAMILIES)
         .flat_map(|&family| match family {
             Whole(_) => vec![(family, None)],
             PerRubric(_) => project.rubrics.iter().map(|r| (family, Some(r))).collect(),
         })
         .collect();
+    let data_units = DATA_FAMILIES
+        .iter()
+        .map(|family| match family {
+            Whole(_) => 1,
+            PerRubric(_) => project.rubrics.len(),
+        })
+        .sum::<usize>();
+    let page_units = units.len() - data_units;
+    if page_units == 0 {
+        emit(Rendered::PagesDone)?;
+    }
+    let mut handed = 0;
     parallel_for_each_in_order(
         &units,
         |&(family, rubric)| {
@@ -202,11 +251,16 @@ pub fn render_site<E: From<Diagnostics>>(
         |rendered| {
             let (output, hashed) = rendered?;
             hashes.extend(hashed);
-            emit(output)
+            emit(Rendered::Files(output))?;
+            handed += 1;
+            match handed == page_units {
+                true => emit(Rendered::PagesDone),
+                false => Ok(()),
+            }
         },
     )?;
     if offline {
-        emit(offline::service_worker(&site, &hashes)?)?;
+        emit(Rendered::Files(offline::service_worker(&site, &hashes)?))?;
     }
     if let Some(cache) = cache {
         cache.pages.finish();

@@ -165,6 +165,7 @@ mod tests {
                 .collect(),
             generation: 1,
             failure: None,
+            pending: false,
         }
     }
 

@@ -100,7 +100,7 @@ pub async fn run(listener: TcpListener, live: Arc<Live>, limits: Limits) {
         tokio::spawn(async move {
             let service = service_fn(move |request| {
                 let live = Arc::clone(&live);
-                async move { Ok::<_, Infallible>(respond(&live, &request)) }
+                async move { Ok::<_, Infallible>(respond(&live, &request).await) }
             });
             let _ = builder
                 .serve_connection(
@@ -203,7 +203,7 @@ impl AsyncWrite for StallLimit {
     }
 }
 
-fn respond(live: &Live, request: &Request<hyper::body::Incoming>) -> Response<Body> {
+async fn respond(live: &Live, request: &Request<hyper::body::Incoming>) -> Response<Body> {
     let head = request.method() == Method::HEAD;
     if request.method() != Method::GET && !head {
         return text(StatusCode::METHOD_NOT_ALLOWED, "405 Method Not Allowed\n");
@@ -224,7 +224,7 @@ fn respond(live: &Live, request: &Request<hyper::body::Incoming>) -> Response<Bo
         }
         _ => match resolve(path) {
             Some(file) => {
-                let (snapshot, changed_in) = live.file(&file);
+                let (snapshot, changed_in) = live.file_when_ready(&file).await;
                 match snapshot.files.get(&file) {
                     Some(bytes) => {
                         let tag = entity_tag(changed_in);

@@ -4,6 +4,13 @@
 // after a successful rebuild it reloads the page if the page changed,
 // keeping the scroll position; after a failed one it shows the errors over
 // the page until the next successful rebuild.
+//
+// A rebuild comes in two events: `reload` once its pages are ready, with
+// the paths they changed, and `ready` once the whole-site data after them
+// (search index, api/, the pages that embed every rubric) is made, with
+// the paths it changed. A page loaded from the pages step needs nothing of
+// `ready` (the server held its requests for the data until then); any
+// other page weighs `ready`'s paths as it weighs `reload`'s.
 (function (root) {
   'use strict';
 
@@ -119,20 +126,36 @@
   }
 
   restoreScroll();
+  // The build the page was loaded from (the first `hello`), and the last
+  // build announced since.
+  var loaded = null;
   var generation = null;
+  var reloading = false;
+  function reloadIf(pathname, changed) {
+    if (!reloading && LiveReload.mustReload(pathname, changed)) {
+      reloading = true;
+      reload();
+    }
+  }
   var events = new EventSource('/__dudao/events');
   events.addEventListener('hello', function (e) {
     var data = JSON.parse(e.data);
     // A rebuild finished while the stream was down (serve restarted).
-    if (generation !== null && data.generation !== generation) return reload();
+    if (generation !== null && data.generation !== generation) return reloadIf(location.pathname, null);
     generation = data.generation;
+    if (loaded === null) loaded = data.generation;
     document.documentElement.setAttribute('data-dudao-live', 'connected');
   });
   events.addEventListener('reload', function (e) {
     var data = JSON.parse(e.data);
     generation = data.generation;
     hideErrors();
-    if (LiveReload.mustReload(location.pathname, data.changed)) reload();
+    reloadIf(location.pathname, data.changed);
+  });
+  events.addEventListener('ready', function (e) {
+    var data = JSON.parse(e.data);
+    generation = data.generation;
+    if (data.generation !== loaded) reloadIf(location.pathname, data.changed);
   });
   events.addEventListener('failed', function (e) {
     showErrors(JSON.parse(e.data).diagnostics);

@@ -10,13 +10,19 @@
 //! The site being served is a [`Snapshot`] in memory, replaced whole under an
 //! `Arc` when a rebuild succeeds: a request holds the snapshot it started
 //! with, so no reader sees a half-built page or pages of two builds, and a
-//! rebuild never waits for readers. The output folder is written from the
+//! rebuild never waits for readers. A rebuild is published in two steps:
+//! as soon as every page is rendered (the open pages reload then), and once
+//! the whole-site data after them (`render::DATA_FAMILIES`: the search
+//! index, `api/`, ...) is made. In between, a request for any file the
+//! pages step does not hold waits for the second step, so a page of one
+//! build never gets the data of another. The output folder is written from the
 //! snapshot by `write::Staging` (a fresh folder swapped in), so a crash at
 //! any moment leaves the previous or the next complete site on disk.
 
 mod disk;
 mod http;
 pub mod rebuild;
+pub mod timeline;
 mod watch;
 
 use std::net::SocketAddr;
@@ -30,6 +36,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 pub use http::{EVENTS_PATH, Limits, SCRIPT_PATH};
 pub use rebuild::Files;
+use timeline::Timeline;
 pub use watch::WATCHED;
 
 use crate::diagnostic::Diagnostic;
@@ -51,12 +58,17 @@ pub struct Snapshot {
     pub files: Files,
     pub generation: u64,
     failure: Option<Bytes>,
+    /// Only the pages step of this generation: every file not in `files`
+    /// is still to come (see [`Live::ready`]).
+    pending: bool,
 }
 
 /// What the HTTP side and the rebuild thread share.
 pub struct Live {
     current: Mutex<Current>,
     clients: Mutex<Vec<UnboundedSender<Bytes>>>,
+    /// The last generation published whole (not `pending`).
+    complete: tokio::sync::watch::Sender<u64>,
 }
 
 /// The snapshot served, and the generation whose rebuild last changed each
@@ -78,10 +90,12 @@ impl Live {
                     files,
                     generation: 1,
                     failure: None,
+                    pending: false,
                 }),
                 changed_in,
             }),
             clients: Mutex::new(Vec::new()),
+            complete: tokio::sync::watch::Sender::new(1),
         }
     }
 
@@ -98,6 +112,27 @@ impl Live {
         let current = self.current();
         let changed_in = current.changed_in.get(file).copied();
         (Arc::clone(&current.snapshot), changed_in)
+    }
+
+    /// [`Live::file`], once the snapshot is whole or holds `file`: a file
+    /// still to come in a rebuild whose pages are published waits for it
+    /// (so does any path the pages step does not hold: it may be one).
+    async fn file_when_ready(&self, file: &str) -> (Arc<Snapshot>, Option<u64>) {
+        let (snapshot, changed_in) = self.file(file);
+        if !snapshot.pending || snapshot.files.contains_key(file) {
+            return (snapshot, changed_in);
+        }
+        self.ready(snapshot.generation).await;
+        self.file(file)
+    }
+
+    /// Waits until generation `generation` (or a later one) is served
+    /// whole: what a request for a file that a `pending` snapshot lacks
+    /// waits for.
+    async fn ready(&self, generation: u64) {
+        let mut complete = self.complete.subscribe();
+        // The sender lives as long as `self`: an error cannot happen.
+        let _ = complete.wait_for(|&done| done >= generation).await;
     }
 
     /// A new live-reload event stream: it starts with the current build's
@@ -123,6 +158,7 @@ impl Live {
     /// files of the last snapshot) changed by it, and sends `message` to
     /// every open page.
     fn publish(&self, snapshot: Snapshot, changed: Option<&[String]>, message: Bytes) {
+        let (generation, pending) = (snapshot.generation, snapshot.pending);
         {
             let mut current = self.current();
             for path in changed.unwrap_or_default() {
@@ -132,6 +168,9 @@ impl Live {
                 };
             }
             current.snapshot = Arc::new(snapshot);
+        }
+        if !pending {
+            self.complete.send_replace(generation);
         }
         self.clients
             .lock()
@@ -209,7 +248,8 @@ pub fn serve(options: &Options) -> Result<(), String> {
         // Keep the watcher alive as long as the rebuilds.
         let _watch = watch;
         while let Ok(watch::Changes { mut paths, since }) = changes.recv() {
-            let mut trace = Trace::start(since);
+            let mut timeline = Timeline::starting("event", since);
+            timeline.mark("delivered");
             // Changes that came in while the last rebuild ran: one rebuild.
             // (The debouncer hands over a save's events at once: waiting
             // here for more only delayed every rebuild.)
@@ -222,7 +262,7 @@ pub fn serve(options: &Options) -> Result<(), String> {
                 &paths,
                 &rebuild_live,
                 rebuild_disk.as_ref(),
-                &mut trace,
+                timeline,
             );
         }
     });
@@ -256,50 +296,76 @@ async fn stopped() {
     receiver.recv().await;
 }
 
+/// One rebuild after `sources` changed, published in two steps (see the
+/// module docs).
 fn rebuild_once(
     rebuilder: &mut rebuild::Rebuilder,
     root: &Path,
     sources: &[PathBuf],
     live: &Live,
     disk: Option<&disk::Writer>,
-    trace: &mut Trace,
+    timeline: Timeline,
 ) {
-    let started = Instant::now();
     let previous = live.snapshot();
-    match rebuilder.rebuild(root, sources, &previous.files) {
-        Ok(built) => {
-            print_warnings(&built.warnings);
-            let generation = previous.generation + 1;
-            let reload = Reload {
+    let generation = previous.generation + 1;
+    // The paths the pages step reported changed: the data step reports the rest.
+    let mut told = std::collections::HashSet::new();
+    let mut pages_published = false;
+    let built = rebuilder.rebuild_in_two(
+        root,
+        sources,
+        &previous.files,
+        timeline,
+        |pages, timeline| {
+            let snapshot = Snapshot {
+                files: pages.files.clone(),
                 generation,
-                changed: (built.changed.len() <= 200).then_some(built.changed.as_slice()),
+                failure: None,
+                pending: true,
             };
-            let message = event(
-                "reload",
-                &serde_json::to_string(&reload).expect("plain JSON"),
+            live.publish(
+                snapshot,
+                Some(pages.changed),
+                event("reload", &reload(generation, pages.changed)),
             );
+            timeline.mark("sent");
+            told.extend(pages.changed.iter().cloned());
+            pages_published = true;
+        },
+    );
+    match built {
+        Ok(mut built) => {
+            print_warnings(&built.warnings);
+            let rest: Vec<String> = built
+                .changed
+                .iter()
+                .filter(|p| !told.contains(*p))
+                .cloned()
+                .collect();
+            let message = event("ready", &reload(generation, &rest));
             let (files, changed) = (built.files.len(), built.changed.len());
-            let (rendered, reused) = (built.rendered, built.reused);
-            let timings = built.timings.to_string();
-            let published = Instant::now();
-            trace.mark("built");
             live.publish(
                 Snapshot {
                     files: built.files,
                     generation,
                     failure: None,
+                    pending: false,
                 },
-                Some(&built.changed),
+                Some(&rest),
                 message,
             );
-            trace.mark("sent");
-            trace.print();
-            // scripts/bench reads this line.
+            built.timeline.mark("published");
+            if std::env::var_os("DUDAO_SERVE_TRACE").is_some() {
+                eprintln!("trace: {}", built.timeline.epoch_marks());
+            }
+            // scripts/bench-serve.mjs reads this line.
             eprintln!(
-                "built {files} files ({changed} changed; {rendered} pages rendered, \
-                 {reused} reused) in {} ms ({timings}, publish {})",
-                started.elapsed().as_millis(),
-                published.elapsed().as_millis()
+                "built {files} files ({changed} changed; {} pages rendered, {} reused) \
+                 in {} ms ({})",
+                built.rendered,
+                built.reused,
+                built.timeline.since("delivered").as_millis(),
+                built.timeline
             );
             if let Some(disk) = disk {
                 disk.write(live.snapshot());
@@ -315,66 +381,36 @@ fn rebuild_once(
                 "failed",
                 &serde_json::to_string(&failure).expect("plain JSON"),
             );
+            // Failed after its pages were published (in the whole-site
+            // data): the last good site again, as a generation of its own
+            // so that no browser keeps a page of the failed one as current.
+            let (generation, changed) = match pages_published {
+                false => (previous.generation, None),
+                true => (generation + 1, Some(told.into_iter().collect::<Vec<_>>())),
+            };
             live.publish(
                 Snapshot {
                     files: previous.files.clone(),
-                    generation: previous.generation,
+                    generation,
                     failure: Some(message.clone()),
+                    pending: false,
                 },
-                None,
+                changed.as_deref(),
                 message,
             );
         }
     }
 }
 
-/// When a rebuild's steps happened, as milliseconds since the Unix epoch
-/// (so `scripts/bench-serve.mjs` can line them up with the browser's clock):
-/// printed after each rebuild when `DUDAO_SERVE_TRACE` is set.
-struct Trace {
-    on: bool,
-    marks: Vec<(&'static str, f64)>,
-}
-
-impl Trace {
-    /// A trace of a rebuild whose first file event came at `since`.
-    fn start(since: Instant) -> Trace {
-        let mut trace = Trace {
-            on: std::env::var_os("DUDAO_SERVE_TRACE").is_some(),
-            marks: Vec::new(),
-        };
-        if trace.on {
-            let now = epoch_ms();
-            trace
-                .marks
-                .push(("event", now - since.elapsed().as_secs_f64() * 1e3));
-            trace.marks.push(("delivered", now));
-        }
-        trace
-    }
-
-    fn mark(&mut self, step: &'static str) {
-        if self.on {
-            self.marks.push((step, epoch_ms()));
-        }
-    }
-
-    fn print(&self) {
-        if self.on {
-            let marks: Vec<String> = self
-                .marks
-                .iter()
-                .map(|(step, at)| format!("{step}={at:.1}"))
-                .collect();
-            eprintln!("trace: {}", marks.join(" "));
-        }
-    }
-}
-
-fn epoch_ms() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+/// A `reload` or `ready` event's data: the paths whose bytes changed, or
+/// none when there are too many to be worth sending (every page then
+/// reloads).
+fn reload(generation: u64, changed: &[String]) -> String {
+    let reload = Reload {
+        generation,
+        changed: (changed.len() <= 200).then_some(changed),
+    };
+    serde_json::to_string(&reload).expect("plain JSON")
 }
 
 fn print_warnings(warnings: &[Diagnostic]) {
@@ -425,6 +461,7 @@ mod tests {
                 .collect(),
             generation,
             failure: None,
+            pending: false,
         };
         let live = Live::new(snapshot(1, &["a", "b", "c"]).files);
         let at =
@@ -441,5 +478,110 @@ mod tests {
         );
         assert_eq!(at(&["a", "b", "d"]), [Some(3), Some(2), Some(2)]);
         assert_eq!(live.file("a").0.generation, 3);
+    }
+
+    #[test]
+    fn a_file_still_to_come_waits_for_the_whole_build_and_a_page_does_not() {
+        let files = |pairs: &[(&str, &str)]| -> Files {
+            pairs
+                .iter()
+                .map(|(p, b)| (p.to_string(), Bytes::from(b.to_string())))
+                .collect()
+        };
+        let live = Arc::new(Live::new(files(&[
+            ("index.html", "page 1"),
+            ("api/catalog.json", "data 1"),
+        ])));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let read = |file: &'static str| {
+            let live = Arc::clone(&live);
+            runtime.spawn(async move {
+                let (snapshot, _) = live.file_when_ready(file).await;
+                snapshot.files.get(file).cloned()
+            })
+        };
+        // The pages step of generation 2: its page is served at once.
+        let pages = Snapshot {
+            files: files(&[("index.html", "page 2")]),
+            generation: 2,
+            failure: None,
+            pending: true,
+        };
+        live.publish(pages, Some(&["index.html".into()]), Bytes::new());
+        let page = read("index.html");
+        let data = read("api/catalog.json");
+        let gone = read("api/gone.json");
+        runtime.block_on(async {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        });
+        assert!(page.is_finished() && !data.is_finished() && !gone.is_finished());
+        assert_eq!(runtime.block_on(page).unwrap(), Some(Bytes::from("page 2")));
+        // Neither the last build's data nor nothing: the next build's.
+        let whole = Snapshot {
+            files: files(&[("index.html", "page 2"), ("api/catalog.json", "data 2")]),
+            generation: 2,
+            failure: None,
+            pending: false,
+        };
+        live.publish(whole, Some(&["api/catalog.json".into()]), Bytes::new());
+        assert_eq!(runtime.block_on(data).unwrap(), Some(Bytes::from("data 2")));
+        assert_eq!(runtime.block_on(gone).unwrap(), None);
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            match entry.file_type().unwrap().is_dir() {
+                true => copy_tree(&entry.path(), &target),
+                false => drop(std::fs::copy(entry.path(), target).unwrap()),
+            }
+        }
+    }
+
+    /// The data step fails after the pages were published: the last good
+    /// site is served again, whole, as a generation newer than the pages',
+    /// and the pages are told the errors.
+    #[test]
+    fn a_failure_after_the_pages_serves_the_last_good_site_again() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let project = tempfile::tempdir().unwrap();
+        let root = project.path();
+        for part in ["content", "rubrics", "themes"] {
+            copy_tree(&manifest.join(part), &root.join(part));
+        }
+        std::fs::copy(manifest.join("dudao.toml"), root.join("dudao.toml")).unwrap();
+        let mut rebuilder = rebuild::Rebuilder::default();
+        let first = rebuilder.rebuild(root, &[], &Files::new()).unwrap();
+        let live = Live::new(first.files.clone());
+        let http::Body::Events(mut events) = live.subscribe() else {
+            panic!("an event stream")
+        };
+        // `tailor/` renders after the pages (render::DATA_FAMILIES); an
+        // unknown function fails it only as it renders.
+        let template = root.join("themes/default/templates/tailor.html");
+        let text = std::fs::read_to_string(&template).unwrap();
+        std::fs::write(&template, format!("{{{{ no_such_function() }}}}{text}")).unwrap();
+        let timeline = Timeline::starting("event", Instant::now());
+        rebuild_once(&mut rebuilder, root, &[template], &live, None, timeline);
+
+        let served = live.snapshot();
+        assert!(!served.pending && served.failure.is_some());
+        assert_eq!(served.generation, 3, "the pages were generation 2");
+        assert!(served.files == first.files, "the last good site, whole");
+        assert_eq!(*live.complete.borrow(), 3, "no request is left waiting");
+        let mut names = Vec::new();
+        while let Ok(message) = events.try_recv() {
+            let text = String::from_utf8_lossy(&message).into_owned();
+            names.extend(
+                text.strip_prefix("event: ")
+                    .map(|t| t.lines().next().unwrap().to_owned()),
+            );
+        }
+        assert_eq!(names, ["hello", "reload", "failed"]);
     }
 }

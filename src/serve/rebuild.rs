@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use hyper::body::Bytes;
 
+use super::timeline::Timeline;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::render::Rendered;
 
 /// The site's files by relative path, as served.
 pub type Files = HashMap<String, Bytes>;
@@ -30,7 +32,17 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     pub rendered: usize,
     pub reused: usize,
-    pub timings: Timings,
+    /// When each step ended: `load`, `pages`, `data` (and whatever the
+    /// caller marked).
+    pub timeline: Timeline,
+}
+
+/// The site once every page is rendered, before the whole-site data (see
+/// `render::DATA_FAMILIES`): the files so far, and which of them differ
+/// from the previous build.
+pub struct Pages<'a> {
+    pub files: &'a Files,
+    pub changed: &'a [String],
 }
 
 impl Rebuilder {
@@ -52,8 +64,21 @@ impl Rebuilder {
         sources: &[PathBuf],
         previous: &Files,
     ) -> Result<Built, Diagnostics> {
-        let mut timings = Timings::default();
-        timings.lap("start");
+        let timeline = Timeline::starting("start", std::time::Instant::now());
+        self.rebuild_in_two(root, sources, previous, timeline, |_, _| {})
+    }
+
+    /// [`Rebuilder::rebuild`], handing `pages` the site as soon as every
+    /// page is rendered, while the whole-site data is still to come; marks
+    /// its steps on `timeline`, which `pages` may mark too.
+    pub fn rebuild_in_two(
+        &mut self,
+        root: &Path,
+        sources: &[PathBuf],
+        previous: &Files,
+        mut timeline: Timeline,
+        mut pages: impl FnMut(Pages<'_>, &mut Timeline),
+    ) -> Result<Built, Diagnostics> {
         let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let untracked = |path: &PathBuf| {
             let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
@@ -92,18 +117,29 @@ impl Rebuilder {
         crate::validate::forget_unused_rubrics();
         let (project, warnings) = loaded?;
         let project = std::sync::Arc::new(project);
-        timings.lap("load");
+        timeline.mark("load");
         let mut collect = Collect {
             previous,
             memo: &self.cache.pages,
             files: Files::with_capacity(previous.len()),
             changed: Vec::new(),
         };
-        crate::render::render_site(&project, &config, root, Some(&self.cache), |output| {
-            collect.add(output);
+        let cache = Some(&self.cache);
+        crate::render::render_site_in_two(&project, &config, root, cache, |rendered| {
+            match rendered {
+                Rendered::Files(output) => collect.add(output),
+                Rendered::PagesDone => {
+                    timeline.mark("pages");
+                    let so_far = Pages {
+                        files: &collect.files,
+                        changed: &collect.changed,
+                    };
+                    pages(so_far, &mut timeline);
+                }
+            }
             Ok::<_, Diagnostics>(())
         })?;
-        timings.lap("render");
+        timeline.mark("data");
         let Collect {
             files, mut changed, ..
         } = collect;
@@ -116,36 +152,8 @@ impl Rebuilder {
             warnings,
             rendered,
             reused,
-            timings,
+            timeline,
         })
-    }
-}
-
-/// How long each stage of a rebuild took, for serve's log line.
-#[derive(Default)]
-pub struct Timings {
-    stages: Vec<(&'static str, std::time::Duration)>,
-    lap: Option<std::time::Instant>,
-}
-
-impl Timings {
-    fn lap(&mut self, stage: &'static str) {
-        let now = std::time::Instant::now();
-        let since = self.lap.replace(now);
-        if let Some(since) = since {
-            self.stages.push((stage, now - since));
-        }
-    }
-}
-
-impl std::fmt::Display for Timings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let stages: Vec<String> = self
-            .stages
-            .iter()
-            .map(|(stage, took)| format!("{stage} {}", took.as_millis()))
-            .collect();
-        write!(f, "{}", stages.join(", "))
     }
 }
 

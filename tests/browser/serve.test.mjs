@@ -81,6 +81,38 @@ test('a rubric edit reloads the open page by itself, keeping its scroll position
   await page.close();
 });
 
+test('a page made after the other pages (tailor/, which embeds every explanation) reloads when it is ready', async () => {
+  const { page, problems } = await openLive('tailor/');
+  const reloaded = page.waitForEvent('load', { timeout: 10000 });
+  edit('content/indicators/05.md', '职责是否明确。', '职责是否明确（定制页测试）。');
+  await reloaded;
+  await page.waitForSelector('html[data-dudao-live="connected"]');
+  assert.ok((await page.content()).includes('职责是否明确（定制页测试）'), 'the reloaded tailor page carries the edit');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a page reloaded before the whole-site data is ready gets the new data, not the last build\'s', async () => {
+  const { page, problems } = await openLive('indicators/5/');
+  const reloaded = page.waitForEvent('load', { timeout: 10000 });
+  edit('content/indicators/05.md', '（定制页测试）', '（数据一致测试）');
+  await reloaded;
+  await page.waitForSelector('html[data-dudao-live="connected"]');
+  assert.ok((await page.content()).includes('（数据一致测试）'));
+  // Asked for as soon as the page has loaded: the server holds it until
+  // the data of the build the page came from is made.
+  const catalog = await page.evaluate(() => fetch('../../api/catalog.json').then((r) => r.text()));
+  assert.ok(catalog.includes('职责是否明确（数据一致测试）'), 'api/catalog.json is the same build as the page');
+  assert.ok(!catalog.includes('（定制页测试）'));
+  // The `ready` event after the pages' `reload` does not reload the page again.
+  const navigations = [];
+  page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations.push(frame.url()));
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.deepEqual(navigations, []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a broken edit shows its located error over the page; the fix clears it', async () => {
   const { page, problems } = await openLive('indicators/1/');
   edit('rubrics/annex-1.yaml', 'total: 100', 'total: [100');
