@@ -175,7 +175,11 @@ pub fn render_site<E: From<Diagnostics>>(
         .iter()
         .flat_map(|&family| match family {
             Whole(_) => vec![(family, None)],
-            PerRubric(_) => project.rubrics.iter().map(|r| (family, Some(r))).collect(),
+            PerRubric(_) => project
+                .rubrics
+                .iter()
+                .map(|r| (family, Some(&**r)))
+                .collect(),
         })
         .collect();
     parallel_for_each_in_order(

@@ -30,6 +30,7 @@ mod rubric;
 mod table;
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::RawProject;
@@ -64,12 +65,12 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
         std::hash::Hash::hash(&known_indicators, &mut hasher);
         std::hash::Hasher::finish(&hasher)
     };
-    let mut rubrics: Vec<Rubric> = raw
+    let mut rubrics: Vec<Arc<Rubric>> = raw
         .rubrics
         .iter()
         .filter_map(|file| {
             memo::validated("rubric", file, known, &mut out, |out| {
-                rubric::validate_rubric(file, known_indicators.as_ref(), out)
+                rubric::validate_rubric(file, known_indicators.as_ref(), out).map(Arc::new)
             })
         })
         .collect();
@@ -129,7 +130,7 @@ fn rubric_order(rubric: &Rubric) -> (bool, &str) {
 }
 
 /// Each indicator learns which rubric rows draw on it (`used_by`).
-fn link_backreferences(catalogue: &mut Catalogue, rubrics: &[Rubric]) {
+fn link_backreferences(catalogue: &mut Catalogue, rubrics: &[Arc<Rubric>]) {
     // By number, not a scan per reference: that grew with rows × indicators.
     let position: HashMap<u32, usize> = catalogue
         .indicators
