@@ -12,15 +12,16 @@
 //! context stand for them.
 
 use std::any::Any;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::kept::Kept;
 use crate::load::{Doc, RawRubric, YamlFile};
 
-/// (step, path, text hash, context) → the step's result and diagnostics.
-static RESULTS: Kept<(&'static str, PathBuf, u64, u64), Arc<Validated>> = Kept::off();
+/// (step, text hash, context) → the step's result and diagnostics. The
+/// text hash is of the file's path and text, so the path is not repeated
+/// (cloning it for every lookup was most of a lookup).
+static RESULTS: Kept<(&'static str, u64, u64), Arc<Validated>> = Kept::off();
 
 struct Validated {
     value: Box<dyn Any + Send + Sync>,
@@ -48,7 +49,7 @@ pub(super) fn validated<R: Clone + Send + Sync + 'static>(
     out: &mut Vec<Diagnostic>,
     run: impl FnOnce(&mut Vec<Diagnostic>) -> R,
 ) -> R {
-    let key = (step, file.path.clone(), file.text_hash, context);
+    let key = (step, file.text_hash, context);
     remembered(key, out, run)
 }
 
@@ -60,12 +61,12 @@ pub(super) fn validated_doc<T, R: Clone + Send + Sync + 'static>(
     out: &mut Vec<Diagnostic>,
     run: impl FnOnce(&mut Vec<Diagnostic>) -> R,
 ) -> R {
-    let key = (step, doc.path.clone(), doc.text_hash, context);
+    let key = (step, doc.text_hash, context);
     remembered(key, out, run)
 }
 
 fn remembered<R: Clone + Send + Sync + 'static>(
-    key: (&'static str, PathBuf, u64, u64),
+    key: (&'static str, u64, u64),
     out: &mut Vec<Diagnostic>,
     run: impl FnOnce(&mut Vec<Diagnostic>) -> R,
 ) -> R {
