@@ -8,8 +8,9 @@
 //! cargo bench --bench reload -- /tmp/x100 [RUNS] [FILE]
 //! ```
 //!
-//! FILE (default `content/indicators/05.md`) gets a sentence appended per
-//! run, and is restored at the end. The memos and reads are those serve
+//! FILE (default `content/indicators/05.md`) gets a sentence per run
+//! (appended to Markdown; in YAML inside the last quoted string, as
+//! scripts/bench-serve.mjs puts it), and is restored at the end. The memos and reads are those serve
 //! keeps (`load::remember_parses`, `validate::remember_rubrics`,
 //! `load::Reads`), set up by a first, full load.
 
@@ -42,7 +43,12 @@ fn main() {
 
     let mut times: Vec<Duration> = Vec::new();
     for run in 1..=runs {
-        let edited = format!("{}基准测试第{run}次修改\n", original.trim_end());
+        let marker = format!("基准测试第{run}次修改");
+        let yaml = file.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        let edited = match original.rfind('"').filter(|_| yaml) {
+            Some(close) => format!("{}{marker}{}", &original[..close], &original[close..]),
+            None => format!("{}{marker}\n", original.trim_end()),
+        };
         std::fs::write(&file, edited).unwrap();
         let started = Instant::now();
         reads.changed(&root, std::slice::from_ref(&file));
