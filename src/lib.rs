@@ -7,7 +7,8 @@
 //! [`search`] and [`export`] (model → bytes) → [`write`] (bytes → the output
 //! directory). Every kind of document (catalogue, rubric, evidence guide)
 //! passes through the same layers, and imports point down the pipeline only;
-//! [`parallel`], [`diagnostic`] and [`escape`] sit at the bottom, used by all.
+//! [`parallel`], [`kept`], [`diagnostic`] and [`escape`] sit at the bottom,
+//! used by all.
 //! tests/layers.rs proves there is no import cycle.
 
 pub mod assessment;
@@ -15,6 +16,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod escape;
 pub mod export;
+pub mod kept;
 pub mod load;
 pub mod model;
 pub mod new;

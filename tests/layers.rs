@@ -179,6 +179,9 @@ fn the_graph_sees_the_imports_the_pipeline_is_made_of() {
         ("render", "search"),
         ("render", "parallel"),
         ("load", "parallel"),
+        ("load", "kept"),
+        ("validate", "kept"),
+        ("render", "kept"),
         ("search", "model"),
         ("write", "render"),
     ] {
@@ -231,7 +234,7 @@ fn grouped_and_inline_crate_paths_are_all_found() {
 #[test]
 fn the_bottom_layers_import_nothing_of_ours() {
     let graph = module_graph();
-    for bottom in ["parallel", "diagnostic", "escape"] {
+    for bottom in ["parallel", "kept", "diagnostic", "escape"] {
         let uses = &graph[bottom];
         assert!(
             uses.is_empty(),

@@ -371,6 +371,69 @@ fn a_broken_edit_to_each_kind_of_source_is_located_and_its_fix_rebuilds_right() 
     }
 }
 
+/// Serve keeps each file's validation (its Markdown, a rubric's table, a
+/// guide's quotes) by its text: a problem in a file no later edit touches
+/// must still fail every rebuild, with its location, until it is fixed.
+#[test]
+fn a_problem_in_a_kept_file_fails_every_rebuild_until_it_is_fixed() {
+    let project = project();
+    let root = project.path();
+    let mut serve = Rebuilder::default();
+    let site = serve.rebuild(root, &[], &Files::new()).unwrap().files;
+    let too_deep = format!("\n---\n{}深\n", ">".repeat(70));
+    // (what, file, from, to, what the error says)
+    let problems: &[(&str, &str, &str, &str, &str)] = &[
+        (
+            "Markdown nested too deep",
+            "content/indicators/05.md",
+            "\n---\n",
+            &too_deep,
+            "nests more than",
+        ),
+        (
+            "a rubric whose total is wrong",
+            "rubrics/annex-2.yaml",
+            "total: 100",
+            "total: 99",
+            "the declared total is 99",
+        ),
+        (
+            "a guide quoting what the text does not say",
+            "content/evidence/indicators/01.md",
+            "quote: 近三年内",
+            "quote: 近五年内",
+            "quote is not in the official text",
+        ),
+    ];
+    for (what, file, from, to, says) in problems {
+        let broken = edit(root, file, from, to);
+        let mut changed = broken.clone();
+        for round in 0..3 {
+            let errors = serve
+                .rebuild(root, std::slice::from_ref(&changed), &site)
+                .err()
+                .unwrap_or_else(|| panic!("{what}: rebuild {round} fails"));
+            assert!(
+                errors.0.iter().any(|d| d.is_error()
+                    && d.file.ends_with(file)
+                    && d.line.is_some()
+                    && d.message.contains(says)),
+                "{what}: rebuild {round} names {file}, a line and {says:?}: {errors}"
+            );
+            // The next rebuild is for an edit elsewhere.
+            changed = edit(
+                root,
+                "content/indicators/06.md",
+                "\n---\n",
+                &format!("\n---\n（第{round}次）"),
+            );
+        }
+        edit(root, file, to, from);
+        let fixed = format!("{what}, kept over rebuilds, then fixed");
+        rebuild_and_compare(&mut serve, root, &[broken, changed], &site, &fixed);
+    }
+}
+
 #[test]
 fn a_failed_rebuild_leaves_the_next_one_correct() {
     let project = project();

@@ -2,7 +2,7 @@
 //! lengths, occupation names, Chinese numerals, and the seeded generator
 //! that picks them.
 
-use dudao::model::{Project, Rubric};
+use dudao::model::Project;
 
 /// Occupations that tailored rubrics are named after, so generated titles
 /// read like a province's catalogue rather than `copy 17`.
@@ -55,7 +55,7 @@ impl Pools {
         let criteria: Vec<&str> = project
             .rubrics
             .iter()
-            .flat_map(Rubric::criteria)
+            .flat_map(|r| r.criteria())
             .map(|c| c.text.as_str())
             .collect();
         Pools {

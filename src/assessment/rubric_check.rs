@@ -21,7 +21,7 @@ pub fn problems(rubric: &Rubric) -> Vec<String> {
         Ok(value) => YamlFile::new(path.clone(), value, text),
         Err(e) => return vec![format!("the rubric's structure: {}", e.message)],
     };
-    let mut rubrics = vec![file];
+    let mut rubrics = vec![std::sync::Arc::new(file)];
     // The rubric a derived one adapts is not in the file: stand in for it,
     // so only this rubric's own problems are judged.
     if let Some(base) = rubric.based_on.as_ref().filter(|b| **b != rubric.id) {
@@ -34,7 +34,7 @@ pub fn problems(rubric: &Rubric) -> Vec<String> {
         let text = stub.to_string();
         if let Ok(value) = parse_yaml::<RawRubric>(&text, 0) {
             let path = PathBuf::from(format!("{base}.yaml"));
-            rubrics.push(YamlFile::new(path, value, text));
+            rubrics.push(std::sync::Arc::new(YamlFile::new(path, value, text)));
         }
     }
     let raw = RawProject {

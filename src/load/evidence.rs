@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::{CONTENT_DIR, Doc, RawGuide};
 use crate::diagnostic::{Diagnostic, relative};
@@ -17,7 +18,7 @@ const FORMAT_HINT: &str = "docs/evidence-format.md lists every field of an evide
 /// subdirectories (`indicators/`, one per rubric), sorted by path. A missing
 /// directory is not an error here: validation then reports every indicator
 /// and criterion that lacks a guide, which says more.
-pub fn load_guides(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Doc<RawGuide>> {
+pub fn load_guides(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arc<Doc<RawGuide>>> {
     load_guides_with(root, diagnostics, None)
 }
 
@@ -27,7 +28,7 @@ pub(super) fn load_guides_with(
     root: &Path,
     diagnostics: &mut Vec<Diagnostic>,
     reads: Option<&super::Reads>,
-) -> Vec<Doc<RawGuide>> {
+) -> Vec<Arc<Doc<RawGuide>>> {
     let dir = root.join(CONTENT_DIR).join(EVIDENCE_DIR);
     if !dir.is_dir() {
         return Vec::new();
@@ -35,19 +36,17 @@ pub(super) fn load_guides_with(
     let paths = super::listed(root, &dir, reads, diagnostics, |diagnostics| {
         guide_paths(root, &dir, diagnostics)
     });
-    let mut guides = Vec::new();
-    for path in paths {
-        let before = diagnostics.len();
-        let guide = super::load_doc_with::<RawGuide>(root, &path, diagnostics, reads);
-        // load_doc's hint cannot name the guide format; point there instead.
-        for diagnostic in &mut diagnostics[before..] {
-            if diagnostic.message.starts_with("invalid front matter") {
-                let hint = diagnostic.hint.take().unwrap_or_default();
-                let advice = hint.split("; ").next().unwrap_or_default();
-                diagnostic.hint = Some(format!("{advice}; {FORMAT_HINT}"));
-            }
+    let before = diagnostics.len();
+    let guides = super::load_each(root, &paths, reads, diagnostics, |path, diagnostics| {
+        super::read_doc::<RawGuide>(root, path, diagnostics)
+    });
+    // load_doc's hint cannot name the guide format; point there instead.
+    for diagnostic in &mut diagnostics[before..] {
+        if diagnostic.message.starts_with("invalid front matter") {
+            let hint = diagnostic.hint.take().unwrap_or_default();
+            let advice = hint.split("; ").next().unwrap_or_default();
+            diagnostic.hint = Some(format!("{advice}; {FORMAT_HINT}"));
         }
-        guides.extend(guide);
     }
     guides
 }

@@ -11,48 +11,32 @@
 //! errors are made afresh every time.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
 use super::yaml::{YamlError, parse_yaml};
+use crate::kept::Kept;
 
-static MEMO: Mutex<Option<Memo>> = Mutex::new(None);
+/// (type, line offset, hash of the text) → the text and its value. A hit
+/// whose text differs (a hash collision) is parsed afresh and replaces it.
+static PARSES: Kept<(TypeId, u32, u64), Arc<Parsed>> = Kept::off();
 
-#[derive(Default)]
-struct Memo {
-    /// (type, line offset, hash of the text) → the texts with that hash.
-    entries: HashMap<(TypeId, u32, u64), Vec<Entry>>,
-    /// Bumped by [`forget_unused`]; an entry not used since is dropped.
-    generation: u64,
-}
-
-struct Entry {
+struct Parsed {
     text: String,
-    value: Arc<dyn Any + Send + Sync>,
-    used: u64,
+    value: Box<dyn Any + Send + Sync>,
 }
 
 /// Keeps parsed files from now on (see the module docs).
 pub fn remember_parses() {
-    let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
-    memo.get_or_insert_with(Memo::default);
+    PARSES.turn_on();
 }
 
 /// Drops the files no load used since the last call: an edited file's old
 /// text, a deleted file. Call it after a load.
 pub fn forget_unused() {
-    let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(memo) = memo.as_mut() {
-        let generation = memo.generation;
-        memo.entries.retain(|_, texts| {
-            texts.retain(|entry| entry.used == generation);
-            !texts.is_empty()
-        });
-        memo.generation += 1;
-    }
+    PARSES.forget_unused();
 }
 
 /// [`parse_yaml`], from the memo when the same text was parsed before.
@@ -60,42 +44,35 @@ pub(super) fn parse<T>(text: &str, line_offset: u32) -> Result<T, YamlError>
 where
     T: DeserializeOwned + Clone + Send + Sync + 'static,
 {
+    if !PARSES.is_on() {
+        return parse_yaml(text, line_offset);
+    }
     let key = {
         let mut hasher = DefaultHasher::new();
         text.hash(&mut hasher);
         (TypeId::of::<T>(), line_offset, hasher.finish())
     };
-    let found = {
-        let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(memo) = memo.as_mut() else {
-            drop(memo);
-            return parse_yaml(text, line_offset);
-        };
-        let generation = memo.generation;
-        memo.entries.get_mut(&key).and_then(|texts| {
-            let entry = texts.iter_mut().find(|e| e.text == text)?;
-            entry.used = generation;
-            Some(Arc::clone(&entry.value))
-        })
-    };
-    if let Some(value) = found.as_ref().and_then(|v| v.downcast_ref::<T>()) {
+    let found = PARSES.get(&key);
+    if let Some(value) = found
+        .as_ref()
+        .filter(|parsed| parsed.text == text)
+        .and_then(|parsed| parsed.value.downcast_ref::<T>())
+    {
         return Ok(value.clone());
     }
     let value = parse_yaml::<T>(text, line_offset)?;
-    let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(memo) = memo.as_mut() {
-        let used = memo.generation;
-        memo.entries.entry(key).or_default().push(Entry {
-            text: text.to_owned(),
-            value: Arc::new(value.clone()),
-            used,
-        });
-    }
+    let parsed = Parsed {
+        text: text.to_owned(),
+        value: Box::new(value.clone()),
+    };
+    PARSES.keep(key, Arc::new(parsed));
     Ok(value)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     #[test]

@@ -17,6 +17,7 @@ mod yaml;
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 pub use serde_saphyr::Spanned;
@@ -88,16 +89,20 @@ impl<T> YamlFile<T> {
 }
 
 /// Everything read from a project root, before validation.
+///
+/// Each file is shared (`Arc`) with what [`Reads`] keeps of it for the next
+/// load: under serve a load after a one-file edit hands over the other
+/// 8,000 files of a ×100 project without copying them.
 #[derive(Debug, Default)]
 pub struct RawProject {
-    pub notice: Option<Doc<RawNotice>>,
-    pub overview: Option<Doc<RawOverview>>,
-    pub groups: Vec<Doc<RawGroup>>,
-    pub indicators: Vec<Doc<RawIndicator>>,
-    pub footnotes: Vec<Doc<RawFootnote>>,
-    pub rubrics: Vec<YamlFile<RawRubric>>,
+    pub notice: Option<Arc<Doc<RawNotice>>>,
+    pub overview: Option<Arc<Doc<RawOverview>>>,
+    pub groups: Vec<Arc<Doc<RawGroup>>>,
+    pub indicators: Vec<Arc<Doc<RawIndicator>>>,
+    pub footnotes: Vec<Arc<Doc<RawFootnote>>>,
+    pub rubrics: Vec<Arc<YamlFile<RawRubric>>>,
     /// Evidence guides under `content/evidence/`.
-    pub evidence: Vec<Doc<RawGuide>>,
+    pub evidence: Vec<Arc<Doc<RawGuide>>>,
     /// True when some catalogue file (under `content/`) could not be read or
     /// parsed. Validation then skips the checks that need the whole
     /// catalogue, so one broken indicator file does not also make every
@@ -137,9 +142,13 @@ pub fn load_project_with(root: &Path, reads: Option<&Reads>) -> (RawProject, Vec
     let rubrics = listed(root, &dir, reads, &mut diagnostics, |diagnostics| {
         files_with_extension(root, &dir, &["yaml", "yml"], diagnostics)
     });
-    project.rubrics = load_each(&rubrics, &mut diagnostics, |path, diagnostics| {
-        load_yaml_file_with(root, path, diagnostics, reads)
-    });
+    project.rubrics = load_each(
+        root,
+        &rubrics,
+        reads,
+        &mut diagnostics,
+        |path, diagnostics| read_yaml_file(root, path, diagnostics),
+    );
     (project, diagnostics)
 }
 
@@ -165,7 +174,7 @@ fn load_required_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
     reads: Option<&Reads>,
-) -> Option<Doc<T>> {
+) -> Option<Arc<Doc<T>>> {
     if !path.exists() {
         diagnostics.push(
             Diagnostic::error(relative(root, path), None, "required file is missing")
@@ -177,7 +186,7 @@ fn load_required_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         diagnostics.push(refused);
         return None;
     }
-    load_doc_with(root, path, diagnostics, reads)
+    kept_or(root, path, reads, || read_doc(root, path, diagnostics))
 }
 
 fn load_doc_dir<T: DeserializeOwned + Clone + Send + Sync + 'static>(
@@ -185,12 +194,12 @@ fn load_doc_dir<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     dir: &Path,
     diagnostics: &mut Vec<Diagnostic>,
     reads: Option<&Reads>,
-) -> Vec<Doc<T>> {
+) -> Vec<Arc<Doc<T>>> {
     let paths = listed(root, dir, reads, diagnostics, |diagnostics| {
         files_with_extension(root, dir, &["md"], diagnostics)
     });
-    load_each(&paths, diagnostics, |path, diagnostics| {
-        load_doc_with(root, path, diagnostics, reads)
+    load_each(root, &paths, reads, diagnostics, |path, diagnostics| {
+        read_doc(root, path, diagnostics)
     })
 }
 
@@ -201,16 +210,16 @@ fn listed(
     reads: Option<&Reads>,
     diagnostics: &mut Vec<Diagnostic>,
     list: impl FnOnce(&mut Vec<Diagnostic>) -> Vec<PathBuf>,
-) -> Vec<PathBuf> {
+) -> Arc<Vec<PathBuf>> {
     let Some(reads) = reads else {
-        return list(diagnostics);
+        return Arc::new(list(diagnostics));
     };
     let listing = match reads.listing(root, dir) {
         Some(listing) => listing,
         None => {
             let mut found = Vec::new();
             let paths = list(&mut found);
-            let listing = Listing::new(root, paths, found);
+            let listing = Arc::new(Listing::new(root, paths, found));
             // An error (a directory that cannot be read) is made afresh.
             if !listing.diagnostics.iter().any(Diagnostic::is_error) {
                 reads.keep_listing(root, dir, &listing);
@@ -218,48 +227,68 @@ fn listed(
             listing
         }
     };
-    diagnostics.extend(listing.diagnostics);
-    listing.paths
+    diagnostics.extend(listing.diagnostics.iter().cloned());
+    Arc::clone(&listing.paths)
 }
 
 /// What `load` gives for the file at `path`, or what `reads` kept of it;
 /// a file that loads without a problem is kept for the next load.
-fn kept_or<V: Clone + Send + Sync + 'static>(
+fn kept_or<V: Send + Sync + 'static>(
     root: &Path,
     path: &Path,
     reads: Option<&Reads>,
     load: impl FnOnce() -> Option<V>,
-) -> Option<V> {
-    let Some(reads) = reads else {
-        return load();
-    };
-    if let Some(kept) = reads.kept::<V>(&relative(root, path)) {
+) -> Option<Arc<V>> {
+    if let Some(kept) = reads.and_then(|reads| reads.kept::<V>(&relative(root, path))) {
         return Some(kept);
     }
-    let loaded = load()?;
-    reads.keep(root, path, loaded.clone());
+    let loaded = Arc::new(load()?);
+    if let Some(reads) = reads {
+        reads.keep(root, path, Arc::clone(&loaded));
+    }
     Some(loaded)
 }
 
-/// Loads every file of `paths` with `load`, on every core: parsing YAML is
-/// most of a load (1 s at ×100 on one core; docs/benchmarks.md). Files and
-/// diagnostics come back in `paths` order, as a loop would give them.
-fn load_each<R: Send>(
+/// Loads every file of `paths` with `load`, or takes what `reads` kept of
+/// it. The files to read are read on every core: parsing YAML is most of a
+/// load (1 s at ×100 on one core; docs/benchmarks.md). Kept files are taken
+/// first, on this thread: that is a lookup each, which handing them to
+/// other threads would only slow. Files and diagnostics come back in
+/// `paths` order, as a loop would give them.
+fn load_each<V: Send + Sync + 'static>(
+    root: &Path,
     paths: &[PathBuf],
+    reads: Option<&Reads>,
     diagnostics: &mut Vec<Diagnostic>,
-    load: impl Fn(&Path, &mut Vec<Diagnostic>) -> Option<R> + Sync,
-) -> Vec<R> {
-    let loaded = crate::parallel::parallel_map(paths, |path| {
+    load: impl Fn(&Path, &mut Vec<Diagnostic>) -> Option<V> + Sync,
+) -> Vec<Arc<V>> {
+    let kept: Vec<Option<Arc<V>>> = match reads {
+        Some(reads) => reads.kept_each(root, paths),
+        None => paths.iter().map(|_| None).collect(),
+    };
+    let unread: Vec<&PathBuf> = paths
+        .iter()
+        .zip(&kept)
+        .filter_map(|(path, kept)| kept.is_none().then_some(path))
+        .collect();
+    let mut loaded = crate::parallel::parallel_map(&unread, |path| {
         let mut found = Vec::new();
-        (load(path, &mut found), found)
-    });
-    loaded
-        .into_iter()
-        .filter_map(|(file, found)| {
-            diagnostics.extend(found);
-            file
-        })
-        .collect()
+        let file = kept_or(root, path, reads, || load(path, &mut found));
+        (file, found)
+    })
+    .into_iter();
+    let mut files = Vec::with_capacity(paths.len());
+    for kept in kept {
+        match kept {
+            Some(file) => files.push(file),
+            None => {
+                let (file, found) = loaded.next().expect("one result per unread path");
+                diagnostics.extend(found);
+                files.extend(file);
+            }
+        }
+    }
+    files
 }
 
 /// Files directly in `dir` with one of `extensions`, sorted by name so the
@@ -344,16 +373,7 @@ pub fn load_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Doc<T>> {
-    load_doc_with(root, path, diagnostics, None)
-}
-
-fn load_doc_with<T: DeserializeOwned + Clone + Send + Sync + 'static>(
-    root: &Path,
-    path: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-    reads: Option<&Reads>,
-) -> Option<Doc<T>> {
-    kept_or(root, path, reads, || read_doc(root, path, diagnostics))
+    read_doc(root, path, diagnostics)
 }
 
 fn read_doc<T: DeserializeOwned + Clone + Send + Sync + 'static>(
@@ -412,18 +432,7 @@ pub fn load_yaml_file<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<YamlFile<T>> {
-    load_yaml_file_with(root, path, diagnostics, None)
-}
-
-fn load_yaml_file_with<T: DeserializeOwned + Clone + Send + Sync + 'static>(
-    root: &Path,
-    path: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-    reads: Option<&Reads>,
-) -> Option<YamlFile<T>> {
-    kept_or(root, path, reads, || {
-        read_yaml_file(root, path, diagnostics)
-    })
+    read_yaml_file(root, path, diagnostics)
 }
 
 fn read_yaml_file<T: DeserializeOwned + Clone + Send + Sync + 'static>(

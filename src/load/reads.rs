@@ -34,14 +34,13 @@ struct State {
     /// Relative path → what loading the file gave.
     files: HashMap<PathBuf, Arc<dyn Any + Send + Sync>>,
     /// Relative directory → its source files, as a load lists them.
-    listings: HashMap<PathBuf, Listing>,
+    listings: HashMap<PathBuf, Arc<Listing>>,
 }
 
 /// The source files found in a directory (as the load names them), and the
 /// warnings about files left out.
-#[derive(Clone)]
 pub(super) struct Listing {
-    pub paths: Vec<PathBuf>,
+    pub paths: Arc<Vec<PathBuf>>,
     pub diagnostics: Vec<Diagnostic>,
     /// The same paths, relative to the root.
     members: HashSet<PathBuf>,
@@ -51,7 +50,7 @@ impl Listing {
     pub fn new(root: &Path, paths: Vec<PathBuf>, diagnostics: Vec<Diagnostic>) -> Self {
         let members = paths.iter().map(|p| relative(root, p)).collect();
         Listing {
-            paths,
+            paths: Arc::new(paths),
             diagnostics,
             members,
         }
@@ -97,30 +96,46 @@ impl Reads {
 
     /// The file at `rel` (relative to the root) as it loaded last time, if
     /// nothing said it changed since.
-    pub(super) fn kept<V: Clone + 'static>(&self, rel: &Path) -> Option<V> {
+    pub(super) fn kept<V: Send + Sync + 'static>(&self, rel: &Path) -> Option<Arc<V>> {
         let state = self.lock();
-        state.files.get(rel)?.downcast_ref::<V>().cloned()
+        Arc::clone(state.files.get(rel)?).downcast::<V>().ok()
+    }
+
+    /// [`Reads::kept`] of each of `paths` (under `root`), under one lock.
+    pub(super) fn kept_each<V: Send + Sync + 'static>(
+        &self,
+        root: &Path,
+        paths: &[PathBuf],
+    ) -> Vec<Option<Arc<V>>> {
+        let state = self.lock();
+        paths
+            .iter()
+            .map(|path| {
+                let rel = path.strip_prefix(root).unwrap_or(path);
+                Arc::clone(state.files.get(rel)?).downcast::<V>().ok()
+            })
+            .collect()
     }
 
     /// Keeps what the file at `path` loaded as, unless it is reached
     /// through a symbolic link.
-    pub(super) fn keep<V: Send + Sync + 'static>(&self, root: &Path, path: &Path, value: V) {
+    pub(super) fn keep<V: Send + Sync + 'static>(&self, root: &Path, path: &Path, value: Arc<V>) {
         if super::inside::through_link(root, path) {
             return;
         }
         let rel = relative(root, path);
-        self.lock().files.insert(rel, Arc::new(value));
+        self.lock().files.insert(rel, value);
     }
 
     /// The source files of the directory `dir` as last listed, if none came
     /// or went since.
-    pub(super) fn listing(&self, root: &Path, dir: &Path) -> Option<Listing> {
+    pub(super) fn listing(&self, root: &Path, dir: &Path) -> Option<Arc<Listing>> {
         self.lock().listings.get(&relative(root, dir)).cloned()
     }
 
     /// Keeps the listing of `dir`, unless it or a file in it is reached
     /// through a symbolic link.
-    pub(super) fn keep_listing(&self, root: &Path, dir: &Path, listing: &Listing) {
+    pub(super) fn keep_listing(&self, root: &Path, dir: &Path, listing: &Arc<Listing>) {
         let linked = super::inside::through_link(root, dir)
             || listing
                 .paths
@@ -128,7 +143,7 @@ impl Reads {
                 .any(|p| super::inside::through_link(root, p));
         if !linked {
             let dir = relative(root, dir);
-            self.lock().listings.insert(dir, listing.clone());
+            self.lock().listings.insert(dir, Arc::clone(listing));
         }
     }
 }

@@ -6,6 +6,7 @@
 //! has already been checked; nothing downstream re-validates.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -90,12 +91,24 @@ pub struct Project {
     /// Version of this JSON shape; bumped on any incompatible change.
     pub schema_version: u32,
     pub catalogue: Catalogue,
-    pub rubrics: Vec<Rubric>,
+    /// Shared with what `dudao serve` keeps of each validated rubric file
+    /// (`validate::memo`), so a rebuild neither copies nor frees the
+    /// rubrics an edit did not touch.
+    #[serde(serialize_with = "serialize_rubrics")]
+    pub rubrics: Vec<Arc<Rubric>>,
     /// dudao's evidence guides (ours, not official text).
     pub evidence: Evidence,
 }
 
 pub const SCHEMA_VERSION: u32 = 1;
+
+// As `serialize_shared` in evidence.rs: without serde's `rc` feature.
+fn serialize_rubrics<S: Serializer>(
+    rubrics: &[Arc<Rubric>],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(rubrics.iter().map(|rubric| &**rubric))
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Catalogue {
@@ -328,7 +341,7 @@ pub struct Band {
 
 impl Project {
     pub fn rubric(&self, id: &str) -> Option<&Rubric> {
-        self.rubrics.iter().find(|r| r.id == id)
+        self.rubrics.iter().find(|r| r.id == id).map(|r| &**r)
     }
 }
 

@@ -49,7 +49,9 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     let pieces = site.cache.map(|c| &c.pieces);
     for rubric in &project.rubrics {
         // Under `dudao serve`, only an edited rubric is serialised again.
-        let json = piece(pieces, Form::Api, &rubric.content_hash, || pretty(rubric));
+        let json = piece(pieces, Form::Api, &rubric.content_hash, || {
+            pretty(&**rubric)
+        });
         output.insert(
             format!("api/rubrics/{}.json", rubric.id),
             json.as_bytes().to_vec(),

@@ -84,8 +84,11 @@ type IndicatorKey<'a> = (u32, &'a str, u32, Vec<(&'a str, &'a str)>);
 fn context_of(site: &Site) -> minijinja::Value {
     let project = site.project;
     let matrix = project.rubrics.len() <= MATRIX_MAX_RUBRICS;
-    let by_id: HashMap<&str, &Rubric> =
-        project.rubrics.iter().map(|r| (r.id.as_str(), r)).collect();
+    let by_id: HashMap<&str, &Rubric> = project
+        .rubrics
+        .iter()
+        .map(|r| (r.id.as_str(), &**r))
+        .collect();
     let lines: Vec<CoverageLine> = project
         .catalogue
         .indicators

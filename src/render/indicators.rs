@@ -61,7 +61,7 @@ pub fn render_indicators(site: &Site, output: &mut Output) -> Result<(), Diagnos
         .project
         .rubrics
         .iter()
-        .map(|r| (r.id.as_str(), r))
+        .map(|r| (r.id.as_str(), &**r))
         .collect();
     let footnotes_of = FootnoteIndex::new(&catalogue.footnotes);
     for (i, indicator) in catalogue.indicators.iter().enumerate() {

@@ -192,7 +192,7 @@ impl Object for Rubrics {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         super::incremental::record(super::incremental::Dep::Rubrics);
         let rubric = self.0.rubrics.get(key.as_usize()?)?;
-        Some(Value::from(Serde(rubric)))
+        Some(Value::from(Serde(&**rubric)))
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {

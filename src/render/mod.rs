@@ -212,7 +212,11 @@ pub fn render_site_in_two<E: From<Diagnostics>>(
         .chain(DATA_FAMILIES)
         .flat_map(|&family| match family {
             Whole(_) => vec![(family, None)],
-            PerRubric(_) => project.rubrics.iter().map(|r| (family, Some(r))).collect(),
+            PerRubric(_) => project
+                .rubrics
+                .iter()
+                .map(|r| (family, Some(&**r)))
+                .collect(),
         })
         .collect();
     let data_units = DATA_FAMILIES

@@ -10,8 +10,9 @@
 //! A piece not used by a build is dropped when that build finishes, so the
 //! memo holds one build's pieces (an edited rubric's old form goes).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
+
+use crate::kept::Kept;
 
 /// What a piece is, besides the rubric it is made of: the same rubric is
 /// serialised differently for the tailor page and for the API.
@@ -25,52 +26,25 @@ pub enum Form {
 
 #[derive(Default)]
 pub struct Pieces {
-    state: Mutex<State>,
-}
-
-#[derive(Default)]
-struct State {
-    last: HashMap<(Form, String), Arc<str>>,
-    next: HashMap<(Form, String), Arc<str>>,
+    kept: Kept<(Form, String), Arc<str>>,
 }
 
 impl Pieces {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Starts a build. A build that failed left its pieces in `next`: they
-    /// are as good as the last build's.
-    pub(super) fn begin(&self) {
-        let mut state = self.lock();
-        let failed = std::mem::take(&mut state.next);
-        state.last.extend(failed);
-    }
+    /// Starts a build. Nothing to do: a build that failed forgot nothing,
+    /// so its pieces are as good as the last build's.
+    pub(super) fn begin(&self) {}
 
     /// Ends a build: what it used is what the next build may reuse.
     pub(super) fn finish(&self) {
-        let mut state = self.lock();
-        state.last = std::mem::take(&mut state.next);
+        self.kept.forget_unused();
     }
 
     /// The piece of `form` made of what `key` stands for: the last build's,
-    /// or made now by `make`.
+    /// or made now by `make` (outside the lock: the families run on every
+    /// core).
     pub(super) fn piece(&self, form: Form, key: &str, make: impl FnOnce() -> String) -> Arc<str> {
-        let id = (form, key.to_owned());
-        {
-            let mut state = self.lock();
-            if let Some(piece) = state.next.get(&id) {
-                return Arc::clone(piece);
-            }
-            if let Some(piece) = state.last.remove(&id) {
-                state.next.insert(id, Arc::clone(&piece));
-                return piece;
-            }
-        }
-        // Made outside the lock: the families run on every core.
-        let piece: Arc<str> = Arc::from(make());
-        self.lock().next.insert(id, Arc::clone(&piece));
-        piece
+        self.kept
+            .get_or_make((form, key.to_owned()), || Arc::from(make()))
     }
 }
 

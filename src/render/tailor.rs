@@ -99,7 +99,7 @@ pub fn render_tailor(site: &Site, output: &mut Output) -> Result<(), Diagnostics
 fn json_with_sorted_keys(
     groups: &[GroupEntry],
     indicators: &[IndicatorEntry],
-    rubrics: &[crate::model::Rubric],
+    rubrics: &[std::sync::Arc<crate::model::Rubric>],
     pieces: Option<&Pieces>,
 ) -> String {
     fn script_json<T: Serialize>(item: &T) -> String {
@@ -125,7 +125,7 @@ fn json_with_sorted_keys(
     out.push_str(",\"rubrics\":");
     array(&mut out, rubrics, |out, rubric| {
         out.push_str(&piece(pieces, Form::Script, &rubric.content_hash, || {
-            script_json(rubric)
+            script_json(&**rubric)
         }));
     });
     out.push('}');

@@ -26,7 +26,7 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     // A rubric made by hand, not validated, has no hash to key it by.
     let site_rubrics = || {
         // 13 MB of JSON at ×100: serialised once, not built as template values.
-        context! { site_rubrics => Value::from_object(ScriptJson::new(json_for_script(rubrics))) }
+        context! { site_rubrics => Value::from_object(ScriptJson::new(json_for_script(&rubrics.iter().map(|r| &**r).collect::<Vec<_>>()))) }
     };
     if hashes.iter().any(|h| h.is_empty()) {
         site.page(

@@ -507,23 +507,27 @@ fn inherit_derived_guides(targets: &Targets, evidence: &mut Evidence) {
         let Some(base) = rubric_targets.based_on else {
             continue;
         };
-        for (criterion, _, _) in &rubric_targets.criteria {
-            let own = evidence
+        // Looked up once per rubric, not per criterion (40,000 of them at
+        // ×100), and a guide is made only for a criterion that inherits.
+        let Some(base_guides) = evidence.criteria.get(base) else {
+            continue;
+        };
+        let own = evidence.criteria.get(*rubric);
+        let inherited: Vec<(String, Guide)> = rubric_targets
+            .criteria
+            .iter()
+            .filter(|(criterion, _, _)| !own.is_some_and(|own| own.contains_key(*criterion)))
+            .filter_map(|(criterion, _, _)| {
+                let guide = base_guides.get(*criterion)?;
+                Some(((*criterion).to_owned(), guide.inherited(base)))
+            })
+            .collect();
+        if !inherited.is_empty() {
+            evidence
                 .criteria
-                .get(*rubric)
-                .is_some_and(|c| c.contains_key(*criterion));
-            let inherited = evidence
-                .criteria
-                .get(base)
-                .and_then(|c| c.get(*criterion))
-                .map(|guide| guide.inherited(base));
-            if let (false, Some(guide)) = (own, inherited) {
-                evidence
-                    .criteria
-                    .entry((*rubric).to_owned())
-                    .or_default()
-                    .insert((*criterion).to_owned(), guide);
-            }
+                .entry((*rubric).to_owned())
+                .or_default()
+                .extend(inherited);
         }
     }
 }

@@ -12,45 +12,31 @@
 //! context stand for them.
 
 use std::any::Any;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
+use crate::kept::Kept;
 use crate::load::{Doc, RawRubric, YamlFile};
 
-static MEMO: Mutex<Option<Memo>> = Mutex::new(None);
+/// (step, text hash, context) → the step's result and diagnostics. The
+/// text hash is of the file's path and text, so the path is not repeated
+/// (cloning it for every lookup was most of a lookup).
+static RESULTS: Kept<(&'static str, u64, u64), Arc<Validated>> = Kept::off();
 
-/// (step, path, text hash, context).
-type Key = (&'static str, std::path::PathBuf, u64, u64);
-
-#[derive(Default)]
-struct Memo {
-    results: HashMap<Key, Entry>,
-    /// Bumped by [`forget_unused_rubrics`]; an entry not used since is dropped.
-    generation: u64,
-}
-
-struct Entry {
-    value: Arc<dyn Any + Send + Sync>,
+struct Validated {
+    value: Box<dyn Any + Send + Sync>,
     diagnostics: Vec<Diagnostic>,
-    used: u64,
 }
 
 /// Keeps validated rubrics from now on (see the module docs).
 pub fn remember_rubrics() {
-    let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
-    memo.get_or_insert_with(Memo::default);
+    RESULTS.turn_on();
 }
 
 /// Drops what no validation used since the last call (an edited rubric's
 /// old results). Call it after a validation.
 pub fn forget_unused_rubrics() {
-    let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(memo) = memo.as_mut() {
-        let generation = memo.generation;
-        memo.results.retain(|_, entry| entry.used == generation);
-        memo.generation += 1;
-    }
+    RESULTS.forget_unused();
 }
 
 /// What `run` gives for the rubric `file` (and its diagnostics, added to
@@ -63,7 +49,7 @@ pub(super) fn validated<R: Clone + Send + Sync + 'static>(
     out: &mut Vec<Diagnostic>,
     run: impl FnOnce(&mut Vec<Diagnostic>) -> R,
 ) -> R {
-    let key = (step, file.path.clone(), file.text_hash, context);
+    let key = (step, file.text_hash, context);
     remembered(key, out, run)
 }
 
@@ -75,42 +61,31 @@ pub(super) fn validated_doc<T, R: Clone + Send + Sync + 'static>(
     out: &mut Vec<Diagnostic>,
     run: impl FnOnce(&mut Vec<Diagnostic>) -> R,
 ) -> R {
-    let key = (step, doc.path.clone(), doc.text_hash, context);
+    let key = (step, doc.text_hash, context);
     remembered(key, out, run)
 }
 
 fn remembered<R: Clone + Send + Sync + 'static>(
-    key: Key,
+    key: (&'static str, u64, u64),
     out: &mut Vec<Diagnostic>,
     run: impl FnOnce(&mut Vec<Diagnostic>) -> R,
 ) -> R {
+    if !RESULTS.is_on() {
+        return run(out);
+    }
+    if let Some(kept) = RESULTS.get(&key)
+        && let Some(value) = kept.value.downcast_ref::<R>()
     {
-        let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(memo) = memo.as_mut() else {
-            drop(memo);
-            return run(out);
-        };
-        let generation = memo.generation;
-        if let Some(entry) = memo.results.get_mut(&key)
-            && let Some(value) = entry.value.downcast_ref::<R>()
-        {
-            entry.used = generation;
-            out.extend(entry.diagnostics.iter().cloned());
-            return value.clone();
-        }
+        out.extend(kept.diagnostics.iter().cloned());
+        return value.clone();
     }
-    let mut found = Vec::new();
-    let value = run(&mut found);
-    out.extend(found.iter().cloned());
-    let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(memo) = memo.as_mut() {
-        let used = memo.generation;
-        let entry = Entry {
-            value: Arc::new(value.clone()),
-            diagnostics: found,
-            used,
-        };
-        memo.results.insert(key, entry);
-    }
+    let mut diagnostics = Vec::new();
+    let value = run(&mut diagnostics);
+    out.extend(diagnostics.iter().cloned());
+    let result = Validated {
+        value: Box::new(value.clone()),
+        diagnostics,
+    };
+    RESULTS.keep(key, Arc::new(result));
     value
 }

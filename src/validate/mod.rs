@@ -30,9 +30,10 @@ mod rubric;
 mod table;
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::RawProject;
+use crate::load::{self, RawProject};
 use crate::model::*;
 
 pub use catalogue::HasGroup;
@@ -64,12 +65,12 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
         std::hash::Hash::hash(&known_indicators, &mut hasher);
         std::hash::Hasher::finish(&hasher)
     };
-    let mut rubrics: Vec<Rubric> = raw
+    let mut rubrics: Vec<Arc<Rubric>> = raw
         .rubrics
         .iter()
         .filter_map(|file| {
             memo::validated("rubric", file, known, &mut out, |out| {
-                rubric::validate_rubric(file, known_indicators.as_ref(), out)
+                rubric::validate_rubric(file, known_indicators.as_ref(), out).map(Arc::new)
             })
         })
         .collect();
@@ -100,26 +101,24 @@ pub fn validate(raw: RawProject) -> (Option<Project>, Vec<Diagnostic>) {
     }
 }
 
-/// Every Markdown body the site renders (see [`markdown`]).
+/// Every Markdown body the site renders (see [`markdown`]). Under serve a
+/// document's result is kept: it is made of the document alone.
 fn check_markdown(raw: &RawProject, out: &mut Vec<Diagnostic>) {
+    fn check<T>(doc: &load::Doc<T>, out: &mut Vec<Diagnostic>) {
+        memo::validated_doc("markdown", doc, 0, out, |out| {
+            markdown::check_doc(doc, &doc.body, out)
+        });
+    }
     if let Some(doc) = &raw.notice {
-        markdown::check_doc(doc, &doc.body, out);
+        check(doc, out);
     }
     if let Some(doc) = &raw.overview {
-        markdown::check_doc(doc, &doc.body, out);
+        check(doc, out);
     }
-    raw.groups
-        .iter()
-        .for_each(|d| markdown::check_doc(d, &d.body, out));
-    raw.indicators
-        .iter()
-        .for_each(|d| markdown::check_doc(d, &d.body, out));
-    raw.footnotes
-        .iter()
-        .for_each(|d| markdown::check_doc(d, &d.body, out));
-    raw.evidence
-        .iter()
-        .for_each(|d| markdown::check_doc(d, &d.body, out));
+    raw.groups.iter().for_each(|d| check(d, out));
+    raw.indicators.iter().for_each(|d| check(d, out));
+    raw.footnotes.iter().for_each(|d| check(d, out));
+    raw.evidence.iter().for_each(|d| check(d, out));
 }
 
 /// Official tables first, then ours, each alphabetically: the order of the
@@ -129,7 +128,7 @@ fn rubric_order(rubric: &Rubric) -> (bool, &str) {
 }
 
 /// Each indicator learns which rubric rows draw on it (`used_by`).
-fn link_backreferences(catalogue: &mut Catalogue, rubrics: &[Rubric]) {
+fn link_backreferences(catalogue: &mut Catalogue, rubrics: &[Arc<Rubric>]) {
     // By number, not a scan per reference: that grew with rows × indicators.
     let position: HashMap<u32, usize> = catalogue
         .indicators

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -212,7 +213,7 @@ pub fn content_hash(rubric: &Rubric) -> String {
 }
 
 pub(super) fn check_rubric_ids_unique_and_bases(
-    files: &[YamlFile<RawRubric>],
+    files: &[Arc<YamlFile<RawRubric>>],
     out: &mut Vec<Diagnostic>,
 ) {
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
