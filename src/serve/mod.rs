@@ -15,9 +15,10 @@
 //! the whole-site data after them (`render::DATA_FAMILIES`: the search
 //! index, `api/`, ...) is made. In between, a request for any file the
 //! pages step does not hold waits for the second step, so a page of one
-//! build never gets the data of another. The output folder is written from the
-//! snapshot by `write::Staging` (a fresh folder swapped in), so a crash at
-//! any moment leaves the previous or the next complete site on disk.
+//! build never gets the data of another. The output folder is written from
+//! the whole snapshot by `write::Staging` (a fresh folder swapped in), so a
+//! crash at any moment leaves the previous or the next complete site on
+//! disk.
 
 mod disk;
 mod http;
