@@ -273,7 +273,10 @@ fn load_each<V: Send + Sync + 'static>(
         .collect();
     let mut loaded = crate::parallel::parallel_map(&unread, |path| {
         let mut found = Vec::new();
-        let file = kept_or(root, path, reads, || load(path, &mut found));
+        let file = load(path, &mut found).map(Arc::new);
+        if let (Some(reads), Some(file)) = (reads, &file) {
+            reads.keep(root, path, Arc::clone(file));
+        }
         (file, found)
     })
     .into_iter();
