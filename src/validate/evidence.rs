@@ -30,8 +30,39 @@ struct RubricTargets<'a> {
     file: &'a YamlFile<RawRubric>,
     official: bool,
     based_on: Option<&'a str>,
-    /// Criterion id → (position of its `id:`, official text), in table order.
-    criteria: Vec<(&'a str, Option<Position>, &'a str)>,
+    /// In table order. Kept under serve with the rubric file's validation
+    /// (listing the 40,000 criteria of ×100 again was a quarter of this
+    /// module's time after a one-file edit).
+    criteria: Arc<Vec<Criterion>>,
+}
+
+/// A criterion a guide may name.
+struct Criterion {
+    id: String,
+    /// Where its `id:` is.
+    at: Option<Position>,
+    /// Its official text, which a guide's quotes come from.
+    text: String,
+}
+
+/// The criteria of the rubric in `file`, in table order.
+fn criteria_of(file: &YamlFile<RawRubric>) -> Vec<Criterion> {
+    let rubric = &file.value;
+    let groups = rubric
+        .stages
+        .iter()
+        .flatten()
+        .flat_map(|s| s.value.groups.iter())
+        .chain(rubric.groups.iter().flatten());
+    groups
+        .flat_map(|g| g.value.rows.iter())
+        .flat_map(|r| r.value.criteria.iter())
+        .map(|c| Criterion {
+            id: c.value.id.value.clone(),
+            at: file.at(&c.value.id),
+            text: c.value.text.value.clone(),
+        })
+        .collect()
 }
 
 impl<'a> Targets<'a> {
@@ -50,20 +81,10 @@ impl<'a> Targets<'a> {
         let mut rubrics = BTreeMap::new();
         for file in &raw.rubrics {
             let rubric = &file.value;
-            let groups = rubric
-                .stages
-                .iter()
-                .flatten()
-                .flat_map(|s| s.value.groups.iter())
-                .chain(rubric.groups.iter().flatten());
-            let criteria = groups
-                .flat_map(|g| g.value.rows.iter())
-                .flat_map(|r| r.value.criteria.iter())
-                .map(|c| {
-                    let c = &c.value;
-                    (c.id.value.as_str(), file.at(&c.id), c.text.value.as_str())
-                })
-                .collect();
+            // Made of the file alone: no diagnostics.
+            let criteria = super::memo::validated("criteria", file, 0, &mut Vec::new(), |_| {
+                Arc::new(criteria_of(file))
+            });
             rubrics
                 .entry(rubric.id.value.as_str())
                 .or_insert(RubricTargets {
@@ -150,11 +171,11 @@ pub fn validate_guides(
 
 /// The target a guide names and the official text its quotes must come
 /// from; `None` (with a diagnostic) when the target does not exist.
-fn resolve_target<'a>(
+fn resolve_target<'t>(
     doc: &Doc<RawGuide>,
-    targets: &Targets<'a>,
+    targets: &'t Targets<'_>,
     out: &mut Vec<Diagnostic>,
-) -> Option<(GuideTarget, &'a str)> {
+) -> Option<(GuideTarget, &'t str)> {
     let front = &doc.front;
     let error = |at: Option<Position>, message: String, hint: String| {
         Diagnostic::error(&doc.path, at, message).hint(hint)
@@ -201,9 +222,9 @@ fn resolve_target<'a>(
             match rubric_targets
                 .criteria
                 .iter()
-                .find(|(id, _, _)| *id == criterion.value)
+                .find(|c| c.id == criterion.value)
             {
-                Some((_, _, text)) => Some((
+                Some(Criterion { text, .. }) => Some((
                     GuideTarget::Criterion {
                         rubric: rubric.value.clone(),
                         criterion: criterion.value.clone(),
@@ -240,10 +261,10 @@ fn resolve_target<'a>(
 }
 
 /// A close criterion id, for typos like `licence` → `licences`.
-fn suggestion(wrong: &str, criteria: &[(&str, Option<Position>, &str)]) -> String {
+fn suggestion(wrong: &str, criteria: &[Criterion]) -> String {
     criteria
         .iter()
-        .map(|(id, _, _)| (edit_distance(wrong, id), *id))
+        .map(|c| (edit_distance(wrong, &c.id), c.id.as_str()))
         .filter(|(d, _)| *d <= 3)
         .min()
         .map(|(_, id)| format!(" (did you mean `{id}`?)"))
@@ -481,10 +502,13 @@ fn report_missing_guides(
         if !rubric_targets.official {
             continue;
         }
-        for (criterion, at, _) in &rubric_targets.criteria {
+        for Criterion {
+            id: criterion, at, ..
+        } in rubric_targets.criteria.iter()
+        {
             let target = GuideTarget::Criterion {
                 rubric: (*rubric).to_owned(),
-                criterion: (*criterion).to_owned(),
+                criterion: criterion.clone(),
             };
             if !seen.contains_key(&target) {
                 out.push(
@@ -516,10 +540,10 @@ fn inherit_derived_guides(targets: &Targets, evidence: &mut Evidence) {
         let inherited: Vec<(String, Guide)> = rubric_targets
             .criteria
             .iter()
-            .filter(|(criterion, _, _)| !own.is_some_and(|own| own.contains_key(*criterion)))
-            .filter_map(|(criterion, _, _)| {
-                let guide = base_guides.get(*criterion)?;
-                Some(((*criterion).to_owned(), guide.inherited(base)))
+            .filter(|c| !own.is_some_and(|own| own.contains_key(&c.id)))
+            .filter_map(|c| {
+                let guide = base_guides.get(&c.id)?;
+                Some((c.id.clone(), guide.inherited(base)))
             })
             .collect();
         if !inherited.is_empty() {
