@@ -110,7 +110,7 @@ pub fn render_api(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 ///
 /// Made of the guides (a change to any of them renders every page again,
 /// see `incremental::PageMemo::begin`), the indicators' titles and the
-/// rubrics: under `dudao serve` it is keyed by the two last, and its
+/// rubrics' outlines: under `dudao serve` it is keyed by the two last, and its
 /// entries are gathered only when it renders.
 pub fn render_requirements(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     let context = || {
@@ -130,6 +130,14 @@ pub fn render_requirements(site: &Site, output: &mut Output) -> Result<(), Diagn
         return site.page(output, "requirements/", template, page, context());
     }
     let titles = super::assess::indicator_titles(&site.project.catalogue.indicators);
-    let model = (titles, site.part(&Dep::Rubrics));
+    // Of a rubric the table prints its title, source and rows, and numbers
+    // its criteria: its outline.
+    let rubrics: Vec<Option<u64>> = site
+        .project
+        .rubrics
+        .iter()
+        .map(|r| site.part(&Dep::RubricOutline(r.id.clone())))
+        .collect();
+    let model = (titles, rubrics);
     site.page_keyed(output, "requirements/", template, page, &model, context)
 }

@@ -31,6 +31,7 @@ use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
 
 use super::theme::ScriptJson;
+use crate::kept::Kept;
 use crate::model::Project;
 
 /// One thing outside its own context that a page read.
@@ -48,6 +49,16 @@ pub enum Dep {
     IndicatorNumbers,
     Group(u32),
     RubricTitle(String),
+    /// Which rubrics there are, in order: `rubrics` read as a list, whose
+    /// items record their own reads.
+    RubricIds,
+    /// What a list of rubrics prints of one (see [`rubric_head`]).
+    RubricHead(String),
+    /// A rubric's head and the skeleton of its table (see
+    /// [`rubric_outline`]): what a page pointing into its rows prints.
+    RubricOutline(String),
+    /// Every field of a rubric (its `content_hash`).
+    Rubric(String),
 }
 
 thread_local! {
@@ -130,7 +141,9 @@ impl Object for Tracked {
 struct Parts(HashMap<Dep, u64>);
 
 impl Parts {
-    fn of(project: &Project) -> Parts {
+    /// `outlines` keeps each rubric's [`RubricHashes`] by its
+    /// `content_hash`: only an edited rubric is walked again.
+    fn of(project: &Project, outlines: &Kept<String, RubricHashes>) -> Parts {
         let mut parts = HashMap::new();
         // Every field, named so that a new one does not compile unhashed.
         let crate::model::Catalogue {
@@ -182,11 +195,72 @@ impl Parts {
             .map(|r| r.content_hash.as_str())
             .collect();
         parts.insert(Dep::Rubrics, hash(&rubrics));
+        let ids: Vec<&str> = project.rubrics.iter().map(|r| r.id.as_str()).collect();
+        parts.insert(Dep::RubricIds, hash(&ids));
         for rubric in &project.rubrics {
-            parts.insert(Dep::RubricTitle(rubric.id.clone()), hash(&rubric.title));
+            let id = &rubric.id;
+            parts.insert(Dep::RubricTitle(id.clone()), hash(&rubric.title));
+            // A rubric made by hand, not validated, has no hash to keep by.
+            let hashes = match rubric.content_hash.as_str() {
+                "" => RubricHashes::of(rubric),
+                key => outlines.get_or_make(key.to_owned(), || RubricHashes::of(rubric)),
+            };
+            parts.insert(Dep::RubricHead(id.clone()), hashes.head);
+            parts.insert(Dep::RubricOutline(id.clone()), hashes.outline);
+            parts.insert(Dep::Rubric(id.clone()), hash(&rubric.content_hash));
         }
         Parts(parts)
     }
+}
+
+/// The hashes of a rubric's head and outline.
+#[derive(Clone, Copy)]
+struct RubricHashes {
+    head: u64,
+    outline: u64,
+}
+
+impl RubricHashes {
+    fn of(rubric: &crate::model::Rubric) -> RubricHashes {
+        RubricHashes {
+            head: hash(&rubric_head(rubric)),
+            outline: rubric_outline(rubric),
+        }
+    }
+}
+
+/// What a list of rubrics prints of one: its title, label, kind, source,
+/// base and total, and the scoring rule and bands the home page quotes
+/// (the fields `lazy::RubricView` records as its head).
+fn rubric_head(rubric: &crate::model::Rubric) -> impl Serialize + '_ {
+    (
+        (&rubric.id, &rubric.title, &rubric.label, rubric.kind),
+        (&rubric.source, &rubric.based_on, rubric.total),
+        (&rubric.scoring_rule, &rubric.bands),
+    )
+}
+
+/// The hash of a rubric's head and the skeleton of its table: each stage's
+/// and group's title, each row's id and title, each criterion's id (how
+/// they are numbered). An indicator page's backlinks, the coverage page and
+/// the requirements table print no more of a rubric, so an edit to a
+/// criterion's text or a note renders none of them.
+fn rubric_outline(rubric: &crate::model::Rubric) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hash(&rubric_head(rubric)).hash(&mut hasher);
+    for stage in &rubric.stages {
+        (&stage.title, stage.groups.len()).hash(&mut hasher);
+        for group in &stage.groups {
+            (&group.title, group.rows.len()).hash(&mut hasher);
+            for row in &group.rows {
+                (&row.id, &row.title, row.criteria.len()).hash(&mut hasher);
+                for criterion in &row.criteria {
+                    criterion.id.hash(&mut hasher);
+                }
+            }
+        }
+    }
+    hasher.finish()
 }
 
 /// What a page was rendered from, and its bytes.
@@ -202,6 +276,7 @@ struct Page {
 #[derive(Default)]
 pub struct PageMemo {
     state: Mutex<State>,
+    outlines: Kept<String, RubricHashes>,
 }
 
 #[derive(Default)]
@@ -244,7 +319,7 @@ impl PageMemo {
 
     /// Starts a build of `project`.
     pub(super) fn begin(&self, project: &Project) {
-        let parts = Parts::of(project);
+        let parts = Parts::of(project, &self.outlines);
         let evidence = evidence_key(&project.evidence);
         let mut state = self.lock();
         if state.evidence != evidence {
@@ -260,6 +335,7 @@ impl PageMemo {
     pub(super) fn finish(&self) {
         let mut state = self.lock();
         state.last = std::mem::take(&mut state.next);
+        self.outlines.forget_unused();
     }
 
     /// The bytes of the page at `path` in the build under way (or the last
