@@ -353,16 +353,20 @@ impl PageMemo {
     ///
     /// `key` stands for everything the page's own context is made of (see
     /// [`context_key`] and [`model_key`]); `None` never reuses the page.
+    /// `render` is told the size of the page's last bytes, to size its
+    /// buffer by (0 for a new page).
     pub(super) fn page<E>(
         &self,
         path: &str,
         key: Option<u64>,
-        render: impl FnOnce() -> Result<String, E>,
+        render: impl FnOnce(usize) -> Result<String, E>,
     ) -> Result<(), E> {
-        let parts = {
+        let (parts, last_size) = {
             let mut state = self.lock();
             let parts = Arc::clone(&state.parts);
-            if let Some(mut page) = state.last.remove(path)
+            let last = state.last.remove(path);
+            let last_size = last.as_ref().map_or(0, |page| page.bytes.len());
+            if let Some(mut page) = last
                 && key.is_some()
                 && page.key == key
                 && page
@@ -374,9 +378,9 @@ impl PageMemo {
                 state.next.insert(path.to_owned(), page);
                 return Ok(());
             }
-            parts
+            (parts, last_size)
         };
-        let (html, deps) = recording(render);
+        let (html, deps) = recording(|| render(last_size));
         let bytes = Bytes::from(html?);
         let deps = deps
             .into_iter()

@@ -329,9 +329,9 @@ impl<'a> Site<'a> {
             // dudao serve: only the pages whose inputs changed render again,
             // and their bytes stay in the memo (an empty placeholder here).
             Some(cache) => {
-                cache
-                    .pages
-                    .page(&path, key, || self.render(template, &path, page, extra()))?;
+                cache.pages.page(&path, key, |size| {
+                    self.render_sized(template, &path, page, extra(), size)
+                })?;
                 Vec::new()
             }
             None => self.render(template, &path, page, extra())?.into_bytes(),
@@ -348,6 +348,20 @@ impl<'a> Site<'a> {
         page: &str,
         extra: Value,
     ) -> Result<String, Diagnostics> {
+        self.render_sized(template, path, page, extra, 0)
+    }
+
+    /// [`Site::render`] into a buffer of `size` bytes to start with: a page
+    /// rendered again under `dudao serve` is about its last size, and the
+    /// largest (13–14 MB at ×100) were copied twice over growing to it.
+    fn render_sized(
+        &self,
+        template: &str,
+        path: &str,
+        page: &str,
+        extra: Value,
+        size: usize,
+    ) -> Result<String, Diagnostics> {
         // Only `../` repeated: marked safe so hrefs read `../../x`, not `..&#x2f;`.
         let root = Value::from_safe_string(root_prefix(path));
         let context = context! {
@@ -359,10 +373,17 @@ impl<'a> Site<'a> {
             rubrics => self.rubrics.clone(),
             ..extra
         };
-        self.env
-            .get_template(template)
-            .and_then(|t| t.render(context))
-            .map_err(|e| Diagnostics(vec![self.theme.diagnostic(path, &e)]))
+        let template = self.env.get_template(template);
+        let rendered = match size {
+            // minijinja's own first guess, then doubling.
+            0 => template.and_then(|t| t.render(context)),
+            _ => template.and_then(|t| {
+                let mut out = Vec::with_capacity(size + size / 8);
+                t.render_captured_to(context, &mut out)?;
+                Ok(String::from_utf8(out).expect("templates write UTF-8"))
+            }),
+        };
+        rendered.map_err(|e| Diagnostics(vec![self.theme.diagnostic(path, &e)]))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Pieces of the whole-site files kept between `dudao serve`'s builds.
 //!
-//! A few files are made of every rubric at once (the tailor page's data,
-//! and `api/rubrics/*.json` one by one): at ×100 serialising the 800
+//! A few files are made of every rubric at once (the tailor page's and the
+//! workspace's data, and `api/rubrics/*.json` one by one): at ×100 serialising the 800
 //! rubrics again was 0.6 s of every rebuild, though an edit changes one
 //! rubric at most. Each rubric's serialised form is kept here under its
 //! `content_hash` (the SHA-256 of every field of the rubric), so only an
@@ -22,6 +22,9 @@ pub enum Form {
     Script,
     /// `api/rubrics/ID.json`: pretty, with a final newline.
     Api,
+    /// Compact, in the model's field order, safe inside `<script>` (the
+    /// workspace's `site-rubrics`).
+    Workspace,
 }
 
 #[derive(Default)]
