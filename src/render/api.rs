@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::incremental::{self, Dep};
 use super::pieces::{Form, piece};
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
@@ -45,7 +46,21 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
             })
             .collect(),
     };
-    output.insert("api/catalog.json".into(), pretty(&catalog).into_bytes());
+    // Under `dudao serve` kept while the catalogue (its hash in the page
+    // memo) and the rubric entries are the same: it was printed whole on
+    // every rebuild.
+    let json = match site.cache {
+        Some(cache) => {
+            let catalogue = cache.pages.part(&Dep::Catalogue(String::new()));
+            let made_of = (catalogue, catalog.schema_version, &catalog.rubrics);
+            let key = format!("catalog {:016x}", incremental::hash(&made_of));
+            cache
+                .pieces
+                .piece(Form::WholeApi, &key, || pretty(&catalog))
+        }
+        None => pretty(&catalog).into(),
+    };
+    output.insert("api/catalog.json".into(), json.as_bytes().to_vec());
     let pieces = site.cache.map(|c| &c.pieces);
     for rubric in &project.rubrics {
         // Under `dudao serve`, only an edited rubric is serialised again.

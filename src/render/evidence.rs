@@ -11,6 +11,7 @@ use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
 use super::incremental::Dep;
+use super::pieces::Form;
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
 use crate::model::{Guide, Project, Rubric};
@@ -98,11 +99,25 @@ pub fn render_binder(site: &Site, rubric: &Rubric, output: &mut Output) -> Resul
 
 /// `api/evidence.json`: every guide, the `evidence` part of `dudao dump`
 /// (docs/evidence-format.md).
+///
+/// Under `dudao serve` kept while no guide changes (known from the hashes of
+/// their files, see `incremental::PageMemo::begin`): it was printed whole on
+/// every rebuild.
 pub fn render_api(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    let mut bytes =
-        serde_json::to_vec_pretty(&site.project.evidence).expect("the model always serialises");
-    bytes.push(b'\n');
-    output.insert("api/evidence.json".into(), bytes);
+    let pretty = || {
+        let mut text = serde_json::to_string_pretty(&site.project.evidence)
+            .expect("the model always serialises");
+        text.push('\n');
+        text
+    };
+    let json = match site.cache {
+        Some(cache) => {
+            let key = format!("evidence {:016x}", cache.pages.evidence_key());
+            cache.pieces.piece(Form::WholeApi, &key, pretty)
+        }
+        None => pretty().into(),
+    };
+    output.insert("api/evidence.json".into(), json.as_bytes().to_vec());
     Ok(())
 }
 

@@ -317,6 +317,12 @@ impl PageMemo {
         self.lock().parts.0.get(dep).copied()
     }
 
+    /// What the guides of the build under way are, from the hashes of
+    /// their files: the same key, the same guides.
+    pub(super) fn evidence_key(&self) -> u64 {
+        self.lock().evidence
+    }
+
     /// Starts a build of `project`.
     pub(super) fn begin(&self, project: &Project) {
         let parts = Parts::of(project, &self.outlines);
@@ -359,7 +365,7 @@ impl PageMemo {
         &self,
         path: &str,
         key: Option<u64>,
-        render: impl FnOnce(usize) -> Result<String, E>,
+        render: impl FnOnce(usize) -> Result<Vec<u8>, E>,
     ) -> Result<(), E> {
         let (parts, last_size) = {
             let mut state = self.lock();

@@ -348,12 +348,17 @@ impl<'a> Site<'a> {
         page: &str,
         extra: Value,
     ) -> Result<String, Diagnostics> {
-        self.render_sized(template, path, page, extra, 0)
+        let template = self.env.get_template(template);
+        let context = self.context(path, page, extra);
+        template
+            .and_then(|t| t.render(context))
+            .map_err(|e| Diagnostics(vec![self.theme.diagnostic(path, &e)]))
     }
 
-    /// [`Site::render`] into a buffer of `size` bytes to start with: a page
-    /// rendered again under `dudao serve` is about its last size, and the
-    /// largest (13–14 MB at ×100) were copied twice over growing to it.
+    /// [`Site::render`] into a buffer of `size` bytes to start with, for a
+    /// page rendered again under `dudao serve`, which is about its last
+    /// size: the largest (13–14 MB at ×100) were copied twice over growing
+    /// to it.
     fn render_sized(
         &self,
         template: &str,
@@ -361,10 +366,21 @@ impl<'a> Site<'a> {
         page: &str,
         extra: Value,
         size: usize,
-    ) -> Result<String, Diagnostics> {
+    ) -> Result<Vec<u8>, Diagnostics> {
+        let template = self.env.get_template(template);
+        let context = self.context(path, page, extra);
+        let mut out = Vec::with_capacity(size + size / 8);
+        template
+            .and_then(|t| t.render_captured_to(context, &mut out))
+            .map_err(|e| Diagnostics(vec![self.theme.diagnostic(path, &e)]))?;
+        Ok(out)
+    }
+
+    /// Every page's context: `extra` and what every template reads.
+    fn context(&self, path: &str, page: &str, extra: Value) -> Value {
         // Only `../` repeated: marked safe so hrefs read `../../x`, not `..&#x2f;`.
         let root = Value::from_safe_string(root_prefix(path));
-        let context = context! {
+        context! {
             root,
             page,
             csp => CONTENT_SECURITY_POLICY,
@@ -372,18 +388,7 @@ impl<'a> Site<'a> {
             catalogue => self.catalogue.clone(),
             rubrics => self.rubrics.clone(),
             ..extra
-        };
-        let template = self.env.get_template(template);
-        let rendered = match size {
-            // minijinja's own first guess, then doubling.
-            0 => template.and_then(|t| t.render(context)),
-            _ => template.and_then(|t| {
-                let mut out = Vec::with_capacity(size + size / 8);
-                t.render_captured_to(context, &mut out)?;
-                Ok(String::from_utf8(out).expect("templates write UTF-8"))
-            }),
-        };
-        rendered.map_err(|e| Diagnostics(vec![self.theme.diagnostic(path, &e)]))
+        }
     }
 }
 

@@ -7,6 +7,9 @@
 //! `content_hash` (the SHA-256 of every field of the rubric), so only an
 //! edited rubric is serialised again and the rest are copied.
 //!
+//! The two API files made of the whole catalogue or every guide are kept
+//! the same way, keyed by what they are made of ([`Form::WholeApi`]).
+//!
 //! A piece not used by a build is dropped when that build finishes, so the
 //! memo holds one build's pieces (an edited rubric's old form goes).
 
@@ -25,6 +28,9 @@ pub enum Form {
     /// Compact, in the model's field order, safe inside `<script>` (the
     /// workspace's `site-rubrics`).
     Workspace,
+    /// The whole of `api/evidence.json` or `api/catalog.json`, keyed by
+    /// what it is made of.
+    WholeApi,
 }
 
 #[derive(Default)]
