@@ -287,6 +287,9 @@ struct State {
     /// How many pages this build rendered (the rest were reused).
     rendered: usize,
     evidence: u64,
+    /// Files other than pages whose bytes this build hands over shared
+    /// (see [`PageMemo::share`]), and whether it made them.
+    shared: HashMap<String, (Bytes, bool)>,
 }
 
 impl PageMemo {
@@ -334,7 +337,17 @@ impl PageMemo {
         state.evidence = evidence;
         state.parts = Arc::new(parts);
         state.next.clear();
+        state.shared.clear();
         state.rendered = 0;
+    }
+
+    /// Hands over `bytes` as the file at `path` in the build under way, for
+    /// [`PageMemo::built`], as a page's are: the render output then holds an
+    /// empty placeholder. For a file kept elsewhere from build to build (the
+    /// Office exports), so it is neither copied into the output nor, when
+    /// `made` is false (the same buffer as the last build's), compared.
+    pub(super) fn share(&self, path: &str, bytes: Bytes, made: bool) {
+        self.lock().shared.insert(path.to_owned(), (bytes, made));
     }
 
     /// Ends a build that succeeded: its pages are the ones to reuse next.
@@ -349,6 +362,9 @@ impl PageMemo {
     /// the very bytes of the last build).
     pub fn built(&self, path: &str) -> Option<(Bytes, bool)> {
         let state = self.lock();
+        if let Some((bytes, made)) = state.shared.get(path) {
+            return Some((bytes.clone(), *made));
+        }
         let page = state.next.get(path).or_else(|| state.last.get(path))?;
         Some((page.bytes.clone(), page.fresh))
     }

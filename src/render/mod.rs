@@ -142,8 +142,10 @@ pub struct Cache {
     pieces: pieces::Pieces,
 }
 
-/// A rubric's Office files: relative path → bytes.
-type RubricExports = Vec<(String, Vec<u8>)>;
+/// A rubric's Office files: relative path → bytes, shared with the served
+/// site under `dudao serve` (36 MB at ×100 were copied twice and compared
+/// on every rebuild).
+type RubricExports = Vec<(String, bytes::Bytes)>;
 
 /// Renders the whole site for `project` with the theme and settings of
 /// `config`, reading templates and static files from `root/themes/`, and
@@ -425,27 +427,46 @@ fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     // The Word and Excel files are the costliest output per rubric; spread them too.
     let exports = parallel_map(&site.project.rubrics, |rubric| {
         if let Some(files) = cached(rubric) {
-            return Ok(files);
+            return Ok(Err(files));
         }
         let base = rubric
             .based_on
             .as_deref()
             .and_then(|id| site.project.rubric(id));
-        crate::export::rubric_exports(rubric, base).map_err(|e| {
-            Diagnostics(vec![crate::diagnostic::Diagnostic::error(
-                format!("rubrics/{}.yaml", rubric.id),
-                None,
-                e.to_string(),
-            )])
-        })
+        crate::export::rubric_exports(rubric, base)
+            .map(Ok)
+            .map_err(|e| {
+                Diagnostics(vec![crate::diagnostic::Diagnostic::error(
+                    format!("rubrics/{}.yaml", rubric.id),
+                    None,
+                    e.to_string(),
+                )])
+            })
     });
     let mut keep = std::collections::HashMap::new();
     for (rubric, files) in site.project.rubrics.iter().zip(exports) {
-        let files = files?;
-        if site.cache.is_some() {
-            keep.insert(export_key(site.project, rubric), files.clone());
+        // Made now (`Ok`), or kept from the last build (`Err`, only under
+        // `dudao serve`).
+        let (files, made): (RubricExports, bool) = match (files?, site.cache) {
+            (Ok(files), None) => {
+                output.extend(files);
+                continue;
+            }
+            (Ok(files), Some(_)) => {
+                let shared = files.into_iter().map(|(p, b)| (p, b.into()));
+                (shared.collect(), true)
+            }
+            (Err(kept), _) => (kept, false),
+        };
+        // Shared with the served site through the page memo, as a page's
+        // bytes are: an empty placeholder in the output.
+        if let Some(cache) = site.cache {
+            for (path, bytes) in &files {
+                cache.pages.share(path, bytes.clone(), made);
+                output.insert(path.clone(), Vec::new());
+            }
         }
-        output.extend(files);
+        keep.insert(export_key(site.project, rubric), files);
     }
     // Only this build's rubrics: an edited rubric's old exports go.
     if let Some(mut cache) = site.cache.and_then(|c| c.exports.lock().ok()) {
