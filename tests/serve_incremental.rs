@@ -478,11 +478,14 @@ fn the_whole_site_pages_render_again_only_when_what_they_read_changed() {
     ] {
         assert!(!kept(&site, &built.files, page), "{page} rendered");
     }
-    // The Office files of the other rubrics are the very buffers served.
+    // The Office files and API files of the other rubrics are the very
+    // buffers served.
     let edited = dudao::export::docx_path("annex-1");
     let other = dudao::export::docx_path("annex-2");
     assert!(!kept(&site, &built.files, &edited), "{edited} made again");
     assert!(kept(&site, &built.files, &other), "{other} kept");
+    assert!(!kept(&site, &built.files, "api/rubrics/annex-1.json"));
+    assert!(kept(&site, &built.files, "api/rubrics/annex-2.json"));
     site = built.files;
 
     // A row's title is in the backlinks of its indicator and in coverage,

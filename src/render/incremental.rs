@@ -344,8 +344,9 @@ impl PageMemo {
     /// Hands over `bytes` as the file at `path` in the build under way, for
     /// [`PageMemo::built`], as a page's are: the render output then holds an
     /// empty placeholder. For a file kept elsewhere from build to build (the
-    /// Office exports), so it is neither copied into the output nor, when
-    /// `made` is false (the same buffer as the last build's), compared.
+    /// Office exports, `api/rubrics/`), so it is not copied into the output.
+    /// `made` says it is new this build; if not, the served file is
+    /// compared with it only when it is not the very same buffer.
     pub(super) fn share(&self, path: &str, bytes: Bytes, made: bool) {
         self.lock().shared.insert(path.to_owned(), (bytes, made));
     }
