@@ -9,7 +9,9 @@
 //! ```
 //!
 //! FILE (default `content/indicators/05.md`) gets a sentence appended per
-//! run, and is restored at the end.
+//! run (in a rubric's YAML, inside its last quoted string, as
+//! `scripts/bench-serve.mjs` does, so the file stays valid), and is
+//! restored at the end.
 
 use std::time::Instant;
 
@@ -40,7 +42,7 @@ fn main() {
     );
     let mut times = Vec::new();
     for run in 1..=runs {
-        let edited = format!("{}基准测试第{run}次修改\n", original.trim_end());
+        let edited = edited(&original, &file, &format!("基准测试第{run}次修改"));
         std::fs::write(&file, edited).unwrap();
         let started = Instant::now();
         let built = serve
@@ -66,4 +68,17 @@ fn main() {
         times[0].as_millis(),
         times[times.len() - 1].as_millis()
     );
+}
+
+/// `text` with `marker` added where the file stays valid: at the end of
+/// Markdown, inside the last quoted string of YAML.
+fn edited(text: &str, file: &std::path::Path, marker: &str) -> String {
+    let yaml = file.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    if !yaml {
+        return format!("{}{marker}\n", text.trim_end());
+    }
+    let close = text
+        .rfind('"')
+        .unwrap_or_else(|| panic!("{}: no quoted string to put the edit in", file.display()));
+    format!("{}{marker}{}", &text[..close], &text[close..])
 }

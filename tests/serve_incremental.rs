@@ -503,7 +503,15 @@ fn the_whole_site_pages_render_again_only_when_what_they_read_changed() {
     assert!(kept(&site, &built.files, tailor), "tailor reused");
     site = built.files;
 
-    // Both show a rubric's rows.
+    // The tailor page carries every rubric whole; the pages that list
+    // rubrics or point into their rows print no criterion's text or note.
+    let outline_readers = [
+        coverage,
+        "index.html",
+        "notice/index.html",
+        "indicators/1/index.html",
+        "requirements/index.html",
+    ];
     let criterion = edit(
         root,
         "rubrics/annex-1.yaml",
@@ -511,8 +519,53 @@ fn the_whole_site_pages_render_again_only_when_what_they_read_changed() {
         "备案评价范围与机构经营范围相匹配（改）。",
     );
     let built = rebuild_and_compare(&mut serve, root, &[criterion], &site, "a criterion");
-    assert!(!kept(&site, &built.files, coverage), "coverage rendered");
+    for page in outline_readers {
+        assert!(kept(&site, &built.files, page), "{page} reused");
+    }
     assert!(!kept(&site, &built.files, tailor), "tailor rendered");
+    site = built.files;
+    let note = edit(
+        root,
+        "rubrics/annex-1.yaml",
+        "\nnotes:\n  - ",
+        "\nnotes:\n  - 改",
+    );
+    let built = rebuild_and_compare(&mut serve, root, &[note], &site, "a rubric's note");
+    for page in outline_readers {
+        assert!(kept(&site, &built.files, page), "{page} reused");
+    }
+    for page in [
+        "rubrics/annex-1/index.html",
+        tailor,
+        "assessments/index.html",
+    ] {
+        assert!(!kept(&site, &built.files, page), "{page} rendered");
+    }
+    // The Office files and API files of the other rubrics are the very
+    // buffers served.
+    let edited = dudao::export::docx_path("annex-1");
+    let other = dudao::export::docx_path("annex-2");
+    assert!(!kept(&site, &built.files, &edited), "{edited} made again");
+    assert!(kept(&site, &built.files, &other), "{other} kept");
+    assert!(!kept(&site, &built.files, "api/rubrics/annex-1.json"));
+    assert!(kept(&site, &built.files, "api/rubrics/annex-2.json"));
+    site = built.files;
+
+    // A row's title is in the backlinks of its indicator and in coverage,
+    // not in the lists of rubrics.
+    let row = edit(
+        root,
+        "rubrics/annex-1.yaml",
+        "title: 基本情况",
+        "title: 基本情况（改）",
+    );
+    let built = rebuild_and_compare(&mut serve, root, &[row], &site, "a row's title");
+    for page in [coverage, "indicators/1/index.html"] {
+        assert!(!kept(&site, &built.files, page), "{page} rendered");
+    }
+    for page in ["index.html", "notice/index.html", "indicators/2/index.html"] {
+        assert!(kept(&site, &built.files, page), "{page} reused");
+    }
     site = built.files;
 
     // An indicator's title is in both.

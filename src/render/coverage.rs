@@ -13,6 +13,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
+use super::incremental::Dep;
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
 use crate::model::{RowRef, Rubric};
@@ -61,11 +62,12 @@ pub fn render(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
             (i.number, i.title.as_str(), i.group, uses)
         })
         .collect();
-    // A rubric's `content_hash` covers its id, title and rows.
-    let rubrics: Vec<&str> = project
+    // A rubric's outline covers its id, title and rows (not the text of its
+    // criteria or its notes, which the page does not show).
+    let rubrics: Vec<Option<u64>> = project
         .rubrics
         .iter()
-        .map(|r| r.content_hash.as_str())
+        .map(|r| site.part(&Dep::RubricOutline(r.id.clone())))
         .collect();
     site.page_keyed(
         output,

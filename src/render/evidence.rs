@@ -11,6 +11,7 @@ use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
 use super::incremental::Dep;
+use super::pieces::Form;
 use super::{Output, Site};
 use crate::diagnostic::Diagnostics;
 use crate::model::{Guide, Project, Rubric};
@@ -98,11 +99,25 @@ pub fn render_binder(site: &Site, rubric: &Rubric, output: &mut Output) -> Resul
 
 /// `api/evidence.json`: every guide, the `evidence` part of `dudao dump`
 /// (docs/evidence-format.md).
+///
+/// Under `dudao serve` kept while no guide changes (known from the hashes of
+/// their files, see `incremental::PageMemo::begin`): it was printed whole on
+/// every rebuild.
 pub fn render_api(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    let mut bytes =
-        serde_json::to_vec_pretty(&site.project.evidence).expect("the model always serialises");
-    bytes.push(b'\n');
-    output.insert("api/evidence.json".into(), bytes);
+    let pretty = || {
+        let mut text = serde_json::to_string_pretty(&site.project.evidence)
+            .expect("the model always serialises");
+        text.push('\n');
+        text
+    };
+    let json = match site.cache {
+        Some(cache) => {
+            let key = format!("evidence {:016x}", cache.pages.evidence_key());
+            cache.pieces.piece(Form::WholeApi, &key, pretty)
+        }
+        None => pretty().into(),
+    };
+    output.insert("api/evidence.json".into(), json.as_bytes().to_vec());
     Ok(())
 }
 
@@ -110,7 +125,7 @@ pub fn render_api(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
 ///
 /// Made of the guides (a change to any of them renders every page again,
 /// see `incremental::PageMemo::begin`), the indicators' titles and the
-/// rubrics: under `dudao serve` it is keyed by the two last, and its
+/// rubrics' outlines: under `dudao serve` it is keyed by the two last, and its
 /// entries are gathered only when it renders.
 pub fn render_requirements(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     let context = || {
@@ -130,6 +145,14 @@ pub fn render_requirements(site: &Site, output: &mut Output) -> Result<(), Diagn
         return site.page(output, "requirements/", template, page, context());
     }
     let titles = super::assess::indicator_titles(&site.project.catalogue.indicators);
-    let model = (titles, site.part(&Dep::Rubrics));
+    // Of a rubric the table prints its title, source and rows, and numbers
+    // its criteria: its outline.
+    let rubrics: Vec<Option<u64>> = site
+        .project
+        .rubrics
+        .iter()
+        .map(|r| site.part(&Dep::RubricOutline(r.id.clone())))
+        .collect();
+    let model = (titles, rubrics);
     site.page_keyed(output, "requirements/", template, page, &model, context)
 }

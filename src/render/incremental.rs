@@ -31,6 +31,7 @@ use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
 
 use super::theme::ScriptJson;
+use crate::kept::Kept;
 use crate::model::Project;
 
 /// One thing outside its own context that a page read.
@@ -48,6 +49,16 @@ pub enum Dep {
     IndicatorNumbers,
     Group(u32),
     RubricTitle(String),
+    /// Which rubrics there are, in order: `rubrics` read as a list, whose
+    /// items record their own reads.
+    RubricIds,
+    /// What a list of rubrics prints of one (see [`rubric_head`]).
+    RubricHead(String),
+    /// A rubric's head and the skeleton of its table (see
+    /// [`rubric_outline`]): what a page pointing into its rows prints.
+    RubricOutline(String),
+    /// Every field of a rubric (its `content_hash`).
+    Rubric(String),
 }
 
 thread_local! {
@@ -130,7 +141,9 @@ impl Object for Tracked {
 struct Parts(HashMap<Dep, u64>);
 
 impl Parts {
-    fn of(project: &Project) -> Parts {
+    /// `outlines` keeps each rubric's [`RubricHashes`] by its
+    /// `content_hash`: only an edited rubric is walked again.
+    fn of(project: &Project, outlines: &Kept<String, RubricHashes>) -> Parts {
         let mut parts = HashMap::new();
         // Every field, named so that a new one does not compile unhashed.
         let crate::model::Catalogue {
@@ -182,11 +195,72 @@ impl Parts {
             .map(|r| r.content_hash.as_str())
             .collect();
         parts.insert(Dep::Rubrics, hash(&rubrics));
+        let ids: Vec<&str> = project.rubrics.iter().map(|r| r.id.as_str()).collect();
+        parts.insert(Dep::RubricIds, hash(&ids));
         for rubric in &project.rubrics {
-            parts.insert(Dep::RubricTitle(rubric.id.clone()), hash(&rubric.title));
+            let id = &rubric.id;
+            parts.insert(Dep::RubricTitle(id.clone()), hash(&rubric.title));
+            // A rubric made by hand, not validated, has no hash to keep by.
+            let hashes = match rubric.content_hash.as_str() {
+                "" => RubricHashes::of(rubric),
+                key => outlines.get_or_make(key.to_owned(), || RubricHashes::of(rubric)),
+            };
+            parts.insert(Dep::RubricHead(id.clone()), hashes.head);
+            parts.insert(Dep::RubricOutline(id.clone()), hashes.outline);
+            parts.insert(Dep::Rubric(id.clone()), hash(&rubric.content_hash));
         }
         Parts(parts)
     }
+}
+
+/// The hashes of a rubric's head and outline.
+#[derive(Clone, Copy)]
+struct RubricHashes {
+    head: u64,
+    outline: u64,
+}
+
+impl RubricHashes {
+    fn of(rubric: &crate::model::Rubric) -> RubricHashes {
+        RubricHashes {
+            head: hash(&rubric_head(rubric)),
+            outline: rubric_outline(rubric),
+        }
+    }
+}
+
+/// What a list of rubrics prints of one: its title, label, kind, source,
+/// base and total, and the scoring rule and bands the home page quotes
+/// (the fields `lazy::RubricView` records as its head).
+fn rubric_head(rubric: &crate::model::Rubric) -> impl Serialize + '_ {
+    (
+        (&rubric.id, &rubric.title, &rubric.label, rubric.kind),
+        (&rubric.source, &rubric.based_on, rubric.total),
+        (&rubric.scoring_rule, &rubric.bands),
+    )
+}
+
+/// The hash of a rubric's head and the skeleton of its table: each stage's
+/// and group's title, each row's id and title, each criterion's id (how
+/// they are numbered). An indicator page's backlinks, the coverage page and
+/// the requirements table print no more of a rubric, so an edit to a
+/// criterion's text or a note renders none of them.
+fn rubric_outline(rubric: &crate::model::Rubric) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hash(&rubric_head(rubric)).hash(&mut hasher);
+    for stage in &rubric.stages {
+        (&stage.title, stage.groups.len()).hash(&mut hasher);
+        for group in &stage.groups {
+            (&group.title, group.rows.len()).hash(&mut hasher);
+            for row in &group.rows {
+                (&row.id, &row.title, row.criteria.len()).hash(&mut hasher);
+                for criterion in &row.criteria {
+                    criterion.id.hash(&mut hasher);
+                }
+            }
+        }
+    }
+    hasher.finish()
 }
 
 /// What a page was rendered from, and its bytes.
@@ -202,6 +276,7 @@ struct Page {
 #[derive(Default)]
 pub struct PageMemo {
     state: Mutex<State>,
+    outlines: Kept<String, RubricHashes>,
 }
 
 #[derive(Default)]
@@ -212,6 +287,9 @@ struct State {
     /// How many pages this build rendered (the rest were reused).
     rendered: usize,
     evidence: u64,
+    /// Files other than pages whose bytes this build hands over shared
+    /// (see [`PageMemo::share`]), and whether it made them.
+    shared: HashMap<String, (Bytes, bool)>,
 }
 
 impl PageMemo {
@@ -242,9 +320,15 @@ impl PageMemo {
         self.lock().parts.0.get(dep).copied()
     }
 
+    /// What the guides of the build under way are, from the hashes of
+    /// their files: the same key, the same guides.
+    pub(super) fn evidence_key(&self) -> u64 {
+        self.lock().evidence
+    }
+
     /// Starts a build of `project`.
     pub(super) fn begin(&self, project: &Project) {
-        let parts = Parts::of(project);
+        let parts = Parts::of(project, &self.outlines);
         let evidence = evidence_key(&project.evidence);
         let mut state = self.lock();
         if state.evidence != evidence {
@@ -253,13 +337,25 @@ impl PageMemo {
         state.evidence = evidence;
         state.parts = Arc::new(parts);
         state.next.clear();
+        state.shared.clear();
         state.rendered = 0;
+    }
+
+    /// Hands over `bytes` as the file at `path` in the build under way, for
+    /// [`PageMemo::built`], as a page's are: the render output then holds an
+    /// empty placeholder. For a file kept elsewhere from build to build (the
+    /// Office exports, `api/rubrics/`), so it is not copied into the output.
+    /// `made` says it is new this build; if not, the served file is
+    /// compared with it only when it is not the very same buffer.
+    pub(super) fn share(&self, path: &str, bytes: Bytes, made: bool) {
+        self.lock().shared.insert(path.to_owned(), (bytes, made));
     }
 
     /// Ends a build that succeeded: its pages are the ones to reuse next.
     pub(super) fn finish(&self) {
         let mut state = self.lock();
         state.last = std::mem::take(&mut state.next);
+        self.outlines.forget_unused();
     }
 
     /// The bytes of the page at `path` in the build under way (or the last
@@ -267,6 +363,9 @@ impl PageMemo {
     /// the very bytes of the last build).
     pub fn built(&self, path: &str) -> Option<(Bytes, bool)> {
         let state = self.lock();
+        if let Some((bytes, made)) = state.shared.get(path) {
+            return Some((bytes.clone(), *made));
+        }
         let page = state.next.get(path).or_else(|| state.last.get(path))?;
         Some((page.bytes.clone(), page.fresh))
     }
@@ -277,16 +376,20 @@ impl PageMemo {
     ///
     /// `key` stands for everything the page's own context is made of (see
     /// [`context_key`] and [`model_key`]); `None` never reuses the page.
+    /// `render` is told the size of the page's last bytes, to size its
+    /// buffer by (0 for a new page).
     pub(super) fn page<E>(
         &self,
         path: &str,
         key: Option<u64>,
-        render: impl FnOnce() -> Result<String, E>,
+        render: impl FnOnce(usize) -> Result<Vec<u8>, E>,
     ) -> Result<(), E> {
-        let parts = {
+        let (parts, last_size) = {
             let mut state = self.lock();
             let parts = Arc::clone(&state.parts);
-            if let Some(mut page) = state.last.remove(path)
+            let last = state.last.remove(path);
+            let last_size = last.as_ref().map_or(0, |page| page.bytes.len());
+            if let Some(mut page) = last
                 && key.is_some()
                 && page.key == key
                 && page
@@ -298,9 +401,9 @@ impl PageMemo {
                 state.next.insert(path.to_owned(), page);
                 return Ok(());
             }
-            parts
+            (parts, last_size)
         };
-        let (html, deps) = recording(render);
+        let (html, deps) = recording(|| render(last_size));
         let bytes = Bytes::from(html?);
         let deps = deps
             .into_iter()

@@ -73,15 +73,11 @@ pub fn render_indicators(site: &Site, output: &mut Output) -> Result<(), Diagnos
             next.map(Neighbour::indicator),
         );
         // `uses` is made of the indicator's `used_by` and, from each rubric
-        // it names, titles its `content_hash` covers.
-        let used_in: Vec<Option<&str>> = indicator
+        // it names, titles its outline covers (not its criteria or notes).
+        let used_in: Vec<Option<u64>> = indicator
             .used_by
             .iter()
-            .map(|r| {
-                rubrics
-                    .get(r.rubric.as_str())
-                    .map(|r| r.content_hash.as_str())
-            })
+            .map(|r| site.part(&Dep::RubricOutline(r.rubric.clone())))
             .collect();
         let model = (
             site.part(&Dep::Indicator(indicator.number)),

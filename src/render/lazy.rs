@@ -179,8 +179,9 @@ fn index_by_number(numbers: impl Iterator<Item = u32>) -> HashMap<u32, usize> {
     numbers.enumerate().map(|(index, n)| (n, index)).collect()
 }
 
-/// `rubrics`: each rubric becomes a template value when a template reads
-/// it (converting all of them up front held 28 MB at ×100).
+/// `rubrics`: each item is a [`RubricView`] (converting all of them up
+/// front held 28 MB at ×100). Reading the list records which rubrics there
+/// are ([`Dep::RubricIds`]), not what they hold.
 #[derive(Debug)]
 pub struct Rubrics(pub Arc<Project>);
 
@@ -190,13 +191,157 @@ impl Object for Rubrics {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        super::incremental::record(super::incremental::Dep::Rubrics);
-        let rubric = self.0.rubrics.get(key.as_usize()?)?;
-        Some(Value::from(Serde(&**rubric)))
+        record(Dep::RubricIds);
+        let index = key.as_usize()?;
+        (index < self.0.rubrics.len()).then(|| {
+            Value::from_object(RubricView {
+                project: Arc::clone(&self.0),
+                index,
+            })
+        })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        super::incremental::record(super::incremental::Dep::Rubrics);
+        record(Dep::RubricIds);
         Enumerator::Seq(self.0.rubrics.len())
+    }
+}
+
+/// One rubric of `rubrics`, each field made a template value when read. A
+/// list of rubrics (the home page, the notice's annexes) prints a few
+/// fields of each, its head ([`Dep::RubricHead`]; the home page also quotes
+/// one rubric's scoring rule and bands): it need not render again when a
+/// rubric's criteria or notes change, and at ×100 it no longer makes a
+/// template value of every rubric's whole table.
+#[derive(Debug)]
+pub struct RubricView {
+    project: Arc<Project>,
+    index: usize,
+}
+
+/// The fields of `model::Rubric`, in its order, as its JSON has them
+/// (`labels` only when not the default).
+const RUBRIC_FIELDS: [&str; 18] = [
+    "id",
+    "title",
+    "label",
+    "kind",
+    "source",
+    "based_on",
+    "rationale",
+    "total",
+    "scoring_rule",
+    "header_fields",
+    "labels",
+    "has_stages",
+    "stages",
+    "veto",
+    "bands",
+    "notes",
+    "editorial_notes",
+    "content_hash",
+];
+
+impl Object for RubricView {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        // Every field, named so that a new one does not compile unseen.
+        let crate::model::Rubric {
+            id,
+            title,
+            label,
+            kind,
+            source,
+            based_on,
+            rationale,
+            total,
+            scoring_rule,
+            header_fields,
+            labels,
+            has_stages,
+            stages,
+            veto,
+            bands,
+            notes,
+            editorial_notes,
+            content_hash,
+        } = &*self.project.rubrics[self.index];
+        let key = key.as_str()?;
+        record(match key {
+            // Which rubric is at this index: recorded by the list already.
+            "id" => Dep::RubricIds,
+            "title" | "label" | "kind" | "source" | "based_on" | "total" | "scoring_rule"
+            | "bands" => Dep::RubricHead(id.clone()),
+            _ => Dep::Rubric(id.clone()),
+        });
+        Some(match key {
+            "id" => Value::from(id.as_str()),
+            "title" => Value::from(title.as_str()),
+            "label" => Value::from(Serde(label)),
+            "kind" => Value::from(Serde(kind)),
+            "source" => Value::from(Serde(source)),
+            "based_on" => Value::from(Serde(based_on)),
+            "rationale" => Value::from(Serde(rationale)),
+            "total" => Value::from(Serde(total)),
+            "scoring_rule" => Value::from(scoring_rule.as_str()),
+            "header_fields" => Value::from(Serde(header_fields)),
+            "labels" if !labels.is_default() => Value::from(Serde(labels)),
+            "has_stages" => Value::from(*has_stages),
+            "stages" => Value::from(Serde(stages)),
+            "veto" => Value::from(Serde(veto)),
+            "bands" => Value::from(Serde(bands)),
+            "notes" => Value::from(Serde(notes)),
+            "editorial_notes" => Value::from(Serde(editorial_notes)),
+            "content_hash" => Value::from(content_hash.as_str()),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let r = &self.project.rubrics[self.index];
+        record(Dep::Rubric(r.id.clone()));
+        if r.labels.is_default() {
+            Enumerator::Values(
+                RUBRIC_FIELDS
+                    .iter()
+                    .filter(|&&f| f != "labels")
+                    .map(|&f| Value::from(f))
+                    .collect(),
+            )
+        } else {
+            Enumerator::Str(&RUBRIC_FIELDS)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rubric_view_gives_templates_what_the_whole_rubric_would() {
+        let (mut project, _) =
+            crate::load_project(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+                .expect("the bundled content loads");
+        // One rubric with labels of its own, which the JSON then carries.
+        std::sync::Arc::make_mut(&mut project.rubrics[0])
+            .labels
+            .result = "评定结果".to_owned();
+        let project = Arc::new(project);
+        let json = |value: &Value| serde_json::to_value(value).unwrap();
+        let list = Value::from_object(Rubrics(Arc::clone(&project)));
+        for (index, rubric) in project.rubrics.iter().enumerate() {
+            let view = list.get_item(&Value::from(index)).unwrap();
+            assert_eq!(
+                json(&view),
+                json(&Value::from(Serde(&**rubric))),
+                "{}",
+                rubric.id
+            );
+        }
+        assert!(
+            list.get_item(&Value::from(project.rubrics.len()))
+                .unwrap()
+                .is_undefined()
+        );
     }
 }

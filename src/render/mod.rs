@@ -154,8 +154,10 @@ pub struct Cache {
     pieces: pieces::Pieces,
 }
 
-/// A rubric's Office files: relative path → bytes.
-type RubricExports = Vec<(String, Vec<u8>)>;
+/// A rubric's Office files: relative path → bytes, shared with the served
+/// site under `dudao serve` (36 MB at ×100 were copied twice and compared
+/// on every rebuild).
+type RubricExports = Vec<(String, bytes::Bytes)>;
 
 /// Renders the whole site for `project` with the theme and settings of
 /// `config`, reading templates and static files from `root/themes/`, and
@@ -387,9 +389,9 @@ impl<'a> Site<'a> {
             // dudao serve: only the pages whose inputs changed render again,
             // and their bytes stay in the memo (an empty placeholder here).
             Some(cache) => {
-                cache
-                    .pages
-                    .page(&path, key, || self.render(template, &path, page, extra()))?;
+                cache.pages.page(&path, key, |size| {
+                    self.render_sized(template, &path, page, extra(), size)
+                })?;
                 Vec::new()
             }
             None => self.render(template, &path, page, extra())?.into_bytes(),
@@ -406,9 +408,39 @@ impl<'a> Site<'a> {
         page: &str,
         extra: Value,
     ) -> Result<String, Diagnostics> {
+        let template = self.env.get_template(template);
+        let context = self.context(path, page, extra);
+        template
+            .and_then(|t| t.render(context))
+            .map_err(|e| Diagnostics(vec![self.theme.diagnostic(path, &e)]))
+    }
+
+    /// [`Site::render`] into a buffer of `size` bytes to start with, for a
+    /// page rendered again under `dudao serve`, which is about its last
+    /// size: the largest (13–14 MB at ×100) were copied twice over growing
+    /// to it.
+    fn render_sized(
+        &self,
+        template: &str,
+        path: &str,
+        page: &str,
+        extra: Value,
+        size: usize,
+    ) -> Result<Vec<u8>, Diagnostics> {
+        let template = self.env.get_template(template);
+        let context = self.context(path, page, extra);
+        let mut out = Vec::with_capacity(size + size / 8);
+        template
+            .and_then(|t| t.render_captured_to(context, &mut out))
+            .map_err(|e| Diagnostics(vec![self.theme.diagnostic(path, &e)]))?;
+        Ok(out)
+    }
+
+    /// Every page's context: `extra` and what every template reads.
+    fn context(&self, path: &str, page: &str, extra: Value) -> Value {
         // Only `../` repeated: marked safe so hrefs read `../../x`, not `..&#x2f;`.
         let root = Value::from_safe_string(root_prefix(path));
-        let context = context! {
+        context! {
             root,
             page,
             csp => CONTENT_SECURITY_POLICY,
@@ -416,11 +448,7 @@ impl<'a> Site<'a> {
             catalogue => self.catalogue.clone(),
             rubrics => self.rubrics.clone(),
             ..extra
-        };
-        self.env
-            .get_template(template)
-            .and_then(|t| t.render(context))
-            .map_err(|e| Diagnostics(vec![self.theme.diagnostic(path, &e)]))
+        }
     }
 }
 
@@ -457,27 +485,46 @@ fn office_exports(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
     // The Word and Excel files are the costliest output per rubric; spread them too.
     let exports = parallel_map(&site.project.rubrics, |rubric| {
         if let Some(files) = cached(rubric) {
-            return Ok(files);
+            return Ok(Err(files));
         }
         let base = rubric
             .based_on
             .as_deref()
             .and_then(|id| site.project.rubric(id));
-        crate::export::rubric_exports(rubric, base).map_err(|e| {
-            Diagnostics(vec![crate::diagnostic::Diagnostic::error(
-                format!("rubrics/{}.yaml", rubric.id),
-                None,
-                e.to_string(),
-            )])
-        })
+        crate::export::rubric_exports(rubric, base)
+            .map(Ok)
+            .map_err(|e| {
+                Diagnostics(vec![crate::diagnostic::Diagnostic::error(
+                    format!("rubrics/{}.yaml", rubric.id),
+                    None,
+                    e.to_string(),
+                )])
+            })
     });
     let mut keep = std::collections::HashMap::new();
     for (rubric, files) in site.project.rubrics.iter().zip(exports) {
-        let files = files?;
-        if site.cache.is_some() {
-            keep.insert(export_key(site.project, rubric), files.clone());
+        // Made now (`Ok`), or kept from the last build (`Err`, only under
+        // `dudao serve`).
+        let (files, made): (RubricExports, bool) = match (files?, site.cache) {
+            (Ok(files), None) => {
+                output.extend(files);
+                continue;
+            }
+            (Ok(files), Some(_)) => {
+                let shared = files.into_iter().map(|(p, b)| (p, b.into()));
+                (shared.collect(), true)
+            }
+            (Err(kept), _) => (kept, false),
+        };
+        // Shared with the served site through the page memo, as a page's
+        // bytes are: an empty placeholder in the output.
+        if let Some(cache) = site.cache {
+            for (path, bytes) in &files {
+                cache.pages.share(path, bytes.clone(), made);
+                output.insert(path.clone(), Vec::new());
+            }
         }
-        output.extend(files);
+        keep.insert(export_key(site.project, rubric), files);
     }
     // Only this build's rubrics: an edited rubric's old exports go.
     if let Some(mut cache) = site.cache.and_then(|c| c.exports.lock().ok()) {

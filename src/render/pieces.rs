@@ -1,11 +1,14 @@
 //! Pieces of the whole-site files kept between `dudao serve`'s builds.
 //!
-//! A few files are made of every rubric at once (the tailor page's data,
-//! and `api/rubrics/*.json` one by one): at ×100 serialising the 800
+//! A few files are made of every rubric at once (the tailor page's and the
+//! workspace's data, and `api/rubrics/*.json` one by one): at ×100 serialising the 800
 //! rubrics again was 0.6 s of every rebuild, though an edit changes one
 //! rubric at most. Each rubric's serialised form is kept here under its
 //! `content_hash` (the SHA-256 of every field of the rubric), so only an
 //! edited rubric is serialised again and the rest are copied.
+//!
+//! The two API files made of the whole catalogue or every guide are kept
+//! the same way, keyed by what they are made of ([`Form::WholeApi`]).
 //!
 //! A piece not used by a build is dropped when that build finishes, so the
 //! memo holds one build's pieces (an edited rubric's old form goes).
@@ -22,6 +25,12 @@ pub enum Form {
     Script,
     /// `api/rubrics/ID.json`: pretty, with a final newline.
     Api,
+    /// Compact, in the model's field order, safe inside `<script>` (the
+    /// workspace's `site-rubrics`).
+    Workspace,
+    /// The whole of `api/evidence.json` or `api/catalog.json`, keyed by
+    /// what it is made of.
+    WholeApi,
 }
 
 #[derive(Default)]

@@ -40,6 +40,9 @@ struct State {
     sorted: Vec<u32>,
     /// The last build's documents, by [`text_hash`].
     docs: HashMap<u64, Vec<Kept>>,
+    /// The size of the last script: the next is about as large (30 MB at
+    /// ×100, copied twice over when grown by doubling).
+    last_size: usize,
 }
 
 struct Term {
@@ -121,7 +124,8 @@ impl State {
             }
         }
 
-        let mut script = b"window.DUDAO_SEARCH_INDEX={\"v\":".to_vec();
+        let mut script = Vec::with_capacity(self.last_size + self.last_size / 16);
+        script.extend_from_slice(b"window.DUDAO_SEARCH_INDEX={\"v\":");
         script.extend_from_slice(INDEX_VERSION.to_string().as_bytes());
         script.extend_from_slice(b",\"docs\":[");
         for (at, kept) in docs.iter().enumerate() {
@@ -164,6 +168,7 @@ impl State {
             script.extend_from_slice(entry.json.as_bytes());
         }
         script.extend_from_slice(b"}};\n");
+        self.last_size = script.len();
         (script, live)
     }
 
