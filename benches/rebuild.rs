@@ -42,7 +42,7 @@ fn main() {
     );
     let mut times = Vec::new();
     for run in 1..=runs {
-        let edited = edited(&original, &file, &format!("基准测试第{run}次修改"));
+        let edited = common::edited(&original, &file, &format!("基准测试第{run}次修改"));
         std::fs::write(&file, edited).unwrap();
         let started = Instant::now();
         let built = serve
@@ -68,17 +68,4 @@ fn main() {
         times[0].as_millis(),
         times[times.len() - 1].as_millis()
     );
-}
-
-/// `text` with `marker` added where the file stays valid: at the end of
-/// Markdown, inside the last quoted string of YAML.
-fn edited(text: &str, file: &std::path::Path, marker: &str) -> String {
-    let yaml = file.extension().is_some_and(|e| e == "yaml" || e == "yml");
-    if !yaml {
-        return format!("{}{marker}\n", text.trim_end());
-    }
-    let close = text
-        .rfind('"')
-        .unwrap_or_else(|| panic!("{}: no quoted string to put the edit in", file.display()));
-    format!("{}{marker}{}", &text[..close], &text[close..])
 }

@@ -43,12 +43,7 @@ fn main() {
 
     let mut times: Vec<Duration> = Vec::new();
     for run in 1..=runs {
-        let marker = format!("基准测试第{run}次修改");
-        let yaml = file.extension().is_some_and(|e| e == "yaml" || e == "yml");
-        let edited = match original.rfind('"').filter(|_| yaml) {
-            Some(close) => format!("{}{marker}{}", &original[..close], &original[close..]),
-            None => format!("{}{marker}\n", original.trim_end()),
-        };
+        let edited = common::edited(&original, &file, &format!("基准测试第{run}次修改"));
         std::fs::write(&file, edited).unwrap();
         let started = Instant::now();
         reads.changed(&root, std::slice::from_ref(&file));

@@ -1,4 +1,5 @@
-//! What the plain `harness = false` benches share: their command line.
+//! What the plain `harness = false` benches share: their command line, and
+//! how they edit a source file.
 
 use std::path::PathBuf;
 
@@ -16,4 +17,19 @@ pub fn args(default_runs: usize) -> (PathBuf, usize, Vec<String>) {
         .and_then(|r| r.parse().ok())
         .unwrap_or(default_runs);
     (root, runs, args.into_iter().skip(2).collect())
+}
+
+/// `text` with `marker` added where the file stays valid: at the end of
+/// Markdown, inside the last quoted string of YAML.
+// Each bench compiles this module on its own; not every one edits a file.
+#[allow(dead_code)]
+pub fn edited(text: &str, file: &std::path::Path, marker: &str) -> String {
+    let yaml = file.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    if !yaml {
+        return format!("{}{marker}\n", text.trim_end());
+    }
+    let close = text
+        .rfind('"')
+        .unwrap_or_else(|| panic!("{}: no quoted string to put the edit in", file.display()));
+    format!("{}{marker}{}", &text[..close], &text[close..])
 }
