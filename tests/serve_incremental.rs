@@ -164,6 +164,15 @@ fn an_edit_to_each_kind_of_source_rebuilds_exactly_what_a_full_build_gives() {
             pages / 2,
         ),
         (
+            // Indicator 16's `used_by` changes: its page must list the row,
+            // though neither its file nor the rubric's outline changed.
+            "which indicators a rubric row cites",
+            "rubrics/annex-1.yaml",
+            "indicators: [14]",
+            "indicators: [14, 16]",
+            pages,
+        ),
+        (
             "a rubric's title",
             "rubrics/annex-1.yaml",
             "title: 技能人才评价活动现场质量督导评分表",

@@ -153,16 +153,18 @@ impl Parts {
             indicators,
             footnotes,
         } = &project.catalogue;
-        // Each indicator and group is serialised once: the list's hash is
-        // made of theirs, the whole catalogue's of its fields'.
+        // Each indicator and group is hashed once, field by field (not
+        // serialised: that was most of a serve rebuild's page step at
+        // ×100): the list's hash is made of theirs, the whole catalogue's
+        // of its fields'.
         let indicator_hashes: Vec<u64> = indicators
             .iter()
             .map(|indicator| {
-                let whole = hash(indicator);
+                let whole = indicator_hash(indicator);
                 parts.insert(Dep::Indicator(indicator.number), whole);
                 parts.insert(
                     Dep::IndicatorTitle(indicator.number),
-                    hash(&(indicator.number, &indicator.title)),
+                    std_hash(&(indicator.number, &indicator.title)),
                 );
                 whole
             })
@@ -172,7 +174,7 @@ impl Parts {
         let group_hashes: Vec<u64> = groups
             .iter()
             .map(|group| {
-                let whole = hash(group);
+                let whole = group_hash(group);
                 parts.insert(Dep::Group(group.number), whole);
                 whole
             })
@@ -211,6 +213,57 @@ impl Parts {
         }
         Parts(parts)
     }
+}
+
+/// The hash of every field of `indicator`, those derived from other files
+/// (`used_by`, from the rubrics) as well as its own file's: a page keyed by
+/// it must render again when a rubric row cites the indicator or stops to.
+fn indicator_hash(indicator: &crate::model::Indicator) -> u64 {
+    // Every field, named so that a new one does not compile unhashed.
+    let crate::model::Indicator {
+        number,
+        group,
+        title,
+        explanation,
+        footnotes,
+        editorial_note,
+        used_by,
+    } = indicator;
+    let mut hasher = DefaultHasher::new();
+    (number, group, title, explanation, footnotes, editorial_note).hash(&mut hasher);
+    used_by.len().hash(&mut hasher);
+    for crate::model::RowRef { rubric, row } in used_by {
+        (rubric, row).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// The hash of every field of `group`, its list of `indicators` (made of
+/// the indicators' files) as well as its own file's.
+fn group_hash(group: &crate::model::Group) -> u64 {
+    // Every field, named so that a new one does not compile unhashed.
+    let crate::model::Group {
+        number,
+        numeral,
+        title,
+        description,
+        indicators,
+        editorial_note,
+    } = group;
+    std_hash(&(
+        number,
+        numeral,
+        title,
+        description,
+        indicators,
+        editorial_note,
+    ))
+}
+
+fn std_hash(value: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The hashes of a rubric's head and outline.
